@@ -1,0 +1,307 @@
+"""The `mtnorm` command: a thin shell over the library.
+
+Exit codes (like ruff): 0 nothing found / nothing changed, 1 findings at or above --fail-on
+(check) or text changed (fix), 2 usage or input errors (other inputs are still processed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import InputError, MtnormError
+from .findings import LEVELS, SEVERITIES, severity_rank
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Find machine-translation artifacts in English news text and normalize them.")
+rules_app = typer.Typer(no_args_is_help=True, help="List, explain and test the rules.")
+models_app = typer.Typer(no_args_is_help=True, help="Build and inspect the embedding model files.")
+app.add_typer(rules_app, name="rules")
+app.add_typer(models_app, name="models")
+
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+def _err(msg: str) -> None:
+    typer.echo(f"mtnorm: {msg}", err=True)
+
+
+def _make_normalizer(**opts):
+    from .config import load_config
+    from .pipeline import Normalizer
+
+    options = load_config(Path.cwd(), **{k: v for k, v in opts.items() if v is not None})
+    return Normalizer(options)
+
+
+# Options shared by check and fix
+_RULES = typer.Option(None, "--rules", help="Extra rule file or directory (repeatable).")
+_DISABLE = typer.Option(None, "--disable", help="Rule id or id prefix to turn off (repeatable).")
+_SELECT = typer.Option(None, "--select", help="Only these rule ids or id prefixes (repeatable).")
+_NO_MODEL = typer.Option(False, "--no-model", help="Do not confirm candidates with the embedding model.")
+_REFERENCE = typer.Option(None, "--reference", help="Another report of the same story, to compare with.")
+_BACKEND = typer.Option(None, "--backend", help="Embedding backend: onnx or sentence-transformers.")
+
+
+def _common(rules, disable, select, no_model, backend, level=None, fail_on=None):
+    return dict(rule_dirs=list(rules) if rules else None, disabled=list(disable) if disable else None,
+                enabled=list(select) if select else None, use_model=False if no_model else None,
+                backend=backend, level=level, fail_on=fail_on)
+
+
+@app.command()
+def check(
+    paths: List[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
+    output_format: str = typer.Option("text", "--format", "--output-format", help="text, json, jsonl or github."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="Lowest severity that fails: info, warning, error."),
+    reference: Optional[Path] = _REFERENCE,
+    rules: Optional[List[Path]] = _RULES,
+    disable: Optional[List[str]] = _DISABLE,
+    select: Optional[List[str]] = _SELECT,
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when something was found."),
+):
+    """Report artifacts. Exit 1 when something at or above --fail-on was found."""
+    from .formats import RENDERERS, FileReport
+    from .sources import expand_paths, read_text
+
+    if output_format not in RENDERERS:
+        _err(f"unknown format {output_format!r}; one of {', '.join(RENDERERS)}")
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        normalizer = _make_normalizer(**_common(rules, disable, select, no_model, backend, fail_on=fail_on))
+        ref_text = read_text(reference) if reference else None
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    threshold = severity_rank(normalizer.options.fail_on)
+    reports, errors, failing = [], 0, False
+    for path in expand_paths(paths, exclude):
+        name = "<stdin>" if path == "-" else path
+        try:
+            text = read_text(path)
+        except InputError as exc:
+            _err(str(exc))
+            errors += 1
+            continue
+        doc, ctx, skipped = normalizer.analyze(text, path=name, reference=ref_text)
+        reports.append(FileReport(name, text, doc.findings, doc.language, skipped))
+        failing |= any(severity_rank(f.severity) >= threshold for f in doc.findings)
+    out = RENDERERS[output_format](reports)
+    if out:
+        typer.echo(out)
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if failing and not exit_zero else EXIT_OK)
+
+
+@app.command()
+def fix(
+    paths: List[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
+    in_place: bool = typer.Option(False, "--in-place", "-i", help="Rewrite the files (atomically)."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff instead of the text."),
+    level: Optional[str] = typer.Option(None, "--level", help="safe, standard (default) or aggressive."),
+    log: Optional[Path] = typer.Option(None, "--log", help="Write the edit log (JSON Lines) here."),
+    reference: Optional[Path] = _REFERENCE,
+    rules: Optional[List[Path]] = _RULES,
+    disable: Optional[List[str]] = _DISABLE,
+    select: Optional[List[str]] = _SELECT,
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when text changed."),
+):
+    """Write normalized text: to stdout for one input, back to the files with --in-place, or as a
+    diff with --diff. Exit 1 when something changed."""
+    from .formats import unified_diff
+    from .sources import expand_paths, read_text, write_atomic
+
+    if level is not None and level not in LEVELS:
+        _err(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
+        raise typer.Exit(EXIT_ERROR)
+    files = list(expand_paths(paths, exclude))
+    if len(files) > 1 and not (in_place or diff):
+        _err("several inputs: use --in-place to rewrite them or --diff to see the changes")
+        raise typer.Exit(EXIT_ERROR)
+    if in_place and "-" in files:
+        _err("--in-place cannot rewrite standard input")
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        normalizer = _make_normalizer(**_common(rules, disable, select, no_model, backend, level=level))
+        ref_text = read_text(reference) if reference else None
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    errors, changed = 0, False
+    log_lines = []
+    for path in files:
+        name = "<stdin>" if path == "-" else path
+        try:
+            text = read_text(path)
+        except InputError as exc:
+            _err(str(exc))
+            errors += 1
+            continue
+        result = normalizer.normalize(text, path=name, reference=ref_text)
+        changed |= result.changed
+        for e in result.edits:
+            log_lines.append(json.dumps({"path": name, **e.to_dict()}, ensure_ascii=False))
+        if diff:
+            d = unified_diff(text, result.text, name)
+            if d:
+                sys.stdout.write(d)
+        elif in_place:
+            if result.changed:
+                write_atomic(path, result.text)
+                _err(f"fixed {name}: {len(result.edits)} edit(s)")
+        else:
+            sys.stdout.write(result.text)
+    if log is not None:
+        from .sources import write_atomic as _w
+
+        _w(log, "\n".join(log_lines) + ("\n" if log_lines else ""))
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if changed and not exit_zero else EXIT_OK)
+
+
+@app.command()
+def undo(
+    path: str = typer.Argument(..., help="The normalized file, or - for stdin."),
+    log: Path = typer.Option(..., "--log", help="The edit log written by `mtnorm fix --log`."),
+    in_place: bool = typer.Option(False, "--in-place", "-i", help="Restore the file in place."),
+):
+    """Restore the original text from normalized text and its edit log."""
+    from .apply import undo as undo_edits
+    from .findings import Edit
+    from .sources import read_text, write_atomic
+
+    try:
+        text = read_text(path)
+        name = "<stdin>" if path == "-" else path
+        edits = []
+        for n, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(str(log), f"malformed JSON: {exc.msg}", line=n) from None
+            if rec.get("path") in (None, name, path):
+                edits.append(Edit.from_dict(rec))
+        original = undo_edits(text, edits)
+    except (MtnormError, OSError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    if in_place:
+        write_atomic(path, original)
+    else:
+        sys.stdout.write(original)
+
+
+@rules_app.command("list")
+def rules_list(rules: Optional[List[Path]] = _RULES):
+    """One line per rule: id, kind, category, message."""
+    from .ruleset import load_rules
+
+    try:
+        rs = load_rules(rules or [])
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    for r in rs.rules:
+        typer.echo(f"{r.id:55} {r.kind:9} {r.category:18} {r.message.strip().splitlines()[0][:70]}")
+    typer.echo(f"{len(rs.rules)} rules in {len(rs.files)} files")
+
+
+@rules_app.command("show")
+def rules_show(rule_id: str, rules: Optional[List[Path]] = _RULES):
+    """Explain one rule: why it exists, what it matches, its examples."""
+    from .ruleset import load_rules
+
+    try:
+        rs = load_rules(rules or [])
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    r = rs.by_id().get(rule_id)
+    if r is None:
+        _err(f"no rule {rule_id!r} (see `mtnorm rules list`)")
+        raise typer.Exit(EXIT_ERROR)
+    typer.echo(f"{r.id}  ({r.kind}, {r.category}, {r.severity}; file {r.path})")
+    if r.source:
+        typer.echo(f"source word: {r.source}")
+    typer.echo(r.message.strip())
+    if r.doc:
+        typer.echo("\n" + r.doc.strip())
+    for label, items in (("match", r.match), ("pattern", [r.pattern] if r.pattern else []),
+                         ("suggest", r.suggest), ("unless", r.unless)):
+        for it in items:
+            typer.echo(f"{label}: {it}")
+    for e in r.examples_fire:
+        typer.echo(f"fires:        {e.text}" + (f"\n   fixed:      {e.fix}" if e.fix else ""))
+    for e in r.examples_no_fire:
+        typer.echo(f"does not fire: {e.text}")
+
+
+@rules_app.command("test")
+def rules_test(
+    rules: Optional[List[Path]] = _RULES,
+    select: Optional[str] = typer.Option(None, "--select", help="Only rules whose id starts with this."),
+    no_model: bool = _NO_MODEL,
+):
+    """Run every rule's examples: `fire` ones must fire (and fix as given), `no_fire` must not."""
+    from .rulecheck import run_examples
+
+    try:
+        failures, total = run_examples(rules or [], select=select, use_model=not no_model)
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    for f in failures:
+        typer.echo(f"FAIL {f}")
+    typer.echo(f"{total - len(failures)} passed, {len(failures)} failed")
+    raise typer.Exit(EXIT_FOUND if failures else EXIT_OK)
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: List[Path] = typer.Argument(..., help="Gold annotation files (see seeds/*.yaml)."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+):
+    """Score detection and fixes against gold annotations."""
+    from .evaluate import load_gold, render, resolve_document, score_document
+    from .pipeline import Normalizer
+    from .options import Options
+
+    try:
+        normalizer = Normalizer(Options.make(use_model=not no_model, backend=backend or "auto"))
+        # A native report in the same set serves as the reference for reference-tier artifacts.
+        golds = {g: load_gold(g) for g in gold}
+        natives = [resolve_document(g, d["document"]) for g, d in golds.items() if not d.get("source_language")]
+        reference_for = {d["document"]: next((n for n in natives if n.name != d["document"]), None)
+                         for d in golds.values()}
+        scores = [score_document(g, normalizer, reference_for) for g in gold]
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    if output_format == "json":
+        typer.echo(json.dumps({"documents": [s.to_dict() for s in scores]}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render(scores))
+
+
+def main() -> None:  # console script entry point
+    try:
+        app()
+    except MtnormError as exc:
+        _err(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""boilerplate detector (placeholder: registered, finds nothing yet)."""
+
+from __future__ import annotations
+
+from . import register
+
+
+@register("boilerplate")
+def detect(doc, rule, ctx):
+    return []

@@ -1,0 +1,10 @@
+"""duplication detector (placeholder: registered, finds nothing yet)."""
+
+from __future__ import annotations
+
+from . import register
+
+
+@register("duplication")
+def detect(doc, rule, ctx):
+    return []

@@ -1,0 +1,10 @@
+"""reference detector (placeholder: registered, finds nothing yet)."""
+
+from __future__ import annotations
+
+from . import register
+
+
+@register("reference")
+def detect(doc, rule, ctx):
+    return []

@@ -1,0 +1,10 @@
+"""untranslated detector (placeholder: registered, finds nothing yet)."""
+
+from __future__ import annotations
+
+from . import register
+
+
+@register("untranslated")
+def detect(doc, rule, ctx):
+    return []

