@@ -73,7 +73,7 @@ class Document:
                 doc.date = (int(d.group(1)), int(d.group(2)), int(d.group(3)))
         doc.paragraphs = list(_split_paragraphs(text))
         doc.sentences = [s for p in doc.paragraphs for s in _split_sentences(text, p)]
-        doc.quotes = [q for p in doc.paragraphs for q in _find_quotes(text, p)]
+        doc.quotes = sorted((q for p in doc.paragraphs for q in _find_quotes(text, p)), key=lambda q: q.start)
         doc._sentence_starts = [s.start for s in doc.sentences]
         doc._quote_starts = [q.start for q in doc.quotes]
         return doc
