@@ -8,7 +8,7 @@ model is only loaded when a stage asks it about a candidate.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from . import apply as apply_stage
 from . import detect, language, repair, rewrite
@@ -59,8 +59,11 @@ class Normalizer:
         return self.analyze(text, path, reference)[0].findings
 
     def normalize(self, text: str, path: str | None = None, reference: str | Document | None = None,
-                  level: str | None = None) -> Result:
+                  level: str | None = None,
+                  suppress: Callable[[Document, list[Finding]], list[Finding]] | None = None) -> Result:
         doc, ctx, skipped = self.analyze(text, path, reference)
+        if suppress is not None:  # allowlist / baseline (suppress.py): neither reported nor fixed
+            doc.findings = suppress(doc, doc.findings)
         edits = rewrite.run(doc, ctx, level or self.options.level)
         new_text, log = apply_stage.apply(text, edits)
         return Result(text=new_text, original=text, findings=doc.findings, edits=log,
