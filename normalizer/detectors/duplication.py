@@ -1,10 +1,352 @@
-"""duplication detector (placeholder: registered, finds nothing yet)."""
+"""Duplicated words, phrases and sentences: artifacts no word list catches.
+
+One detector, several checks; each ``kind: detector`` rule in rules/common/duplication.yaml
+names its check in ``settings.check`` and carries its thresholds and word lists:
+
+- ``adjacent``: a word or short phrase repeated back to back ("will will", "the the").
+- ``elision``: the same word on both sides of an elision mark ("will […] will cease"): MT
+  renders the French auxiliary before the cut and the verb group after it.
+- ``echo``: one referent rendered twice in one clause, as a possessor and again as the agent
+  ("X's deadline set Tuesday by X").
+- ``near-duplicate``: a sentence that says again what a neighbouring sentence said, with
+  different words. A cheap content-word overlap test picks candidate pairs; only those are
+  given to the embedding model.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+import regex
+
+from ..context import make_finding
 from . import register
+
+# A word: letters and digits, with inner apostrophes or hyphens ("Biden’s", "in-fighting").
+_WORD = regex.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_POSSESSIVE = regex.compile(r"^(?P<stem>.+?)(?P<mark>['’]s?)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, offset: int = 0) -> list[Token]:
+    return [Token(offset + m.start(), offset + m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def _settings(rule) -> dict[str, Any]:
+    return rule.settings or {}
+
+
+def _word_set(rule, key: str) -> frozenset[str]:
+    words = _settings(rule).get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        from ..errors import RuleError
+
+        # YAML reads bare yes/no/on/off as booleans: they must be quoted in word lists.
+        raise RuleError(rule.path, "expected a list of strings (quote yes/no/on/off)", rule.id,
+                        f"settings.{key}")
+    return frozenset(w.lower() for w in words)
+
+
+def _sentences(doc) -> Iterator[tuple[int, int, str]]:
+    for _, span, text in doc.iter_sentences():
+        if doc.in_prefix(span.start):
+            continue
+        yield span.start, span.end, text
+
+
+# -- adjacent repeats ---------------------------------------------------------------------
+
+def _only_space_between(text: str, toks: list[Token]) -> bool:
+    """True when nothing but spaces (no punctuation, no line break) separates the tokens."""
+    for a, b in zip(toks, toks[1:]):
+        gap = text[a.end : b.start]
+        if not gap or gap.strip(" \t\u00a0"):
+            return False
+    return True
+
+
+def find_adjacent_repeats(text: str, offset: int, max_ngram: int,
+                          allowed: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, first copy) for each word or phrase repeated back to back.
+
+    Quiet on legitimate doubles: words in ``allowed`` ("had had", "that that"), repeats whose
+    second copy is capitalised (names and titles: "Duran Duran", "Spend Spend Spend"), numbers
+    ("6-3 6-3" scores).
+    """
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(max_ngram, (len(toks) - i) // 2), 0, -1):
+            first, second = toks[i : i + n], toks[i + n : i + 2 * n]
+            if [t.lower for t in first] != [t.lower for t in second]:
+                continue
+            if second[0].capitalised or any(ch.isdigit() for t in first for ch in t.text):
+                continue
+            if n == 1 and first[0].lower in allowed:
+                continue
+            if not _only_space_between(text, first + second):
+                continue
+            hit = (n, first, second)
+            break
+        if hit is None:
+            i += 1
+            continue
+        n, first, second = hit
+        yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
+        i += 2 * n
+
+
+def _check_adjacent(doc, rule, ctx):
+    s = _settings(rule)
+    allowed = _word_set(rule, "allowed_repeats")
+    max_ngram = int(s.get("max_ngram", 4))
+    for start, _, text in _sentences(doc):
+        for a, b, keep in find_adjacent_repeats(text, start, max_ngram, allowed):
+            yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
+                               data={"repeated": keep})
+
+
+# -- repeats across an elision mark -----------------------------------------------------------
+
+def _elision_regex(marks: list[str]):
+    alts = "|".join(regex.escape(m) for m in sorted(marks, key=len, reverse=True))
+    return regex.compile(
+        r"(?<![\w'’\-])(?P<w1>[^\W\d_]+)(?P<g1>\s*)(?P<mark>" + alts + r")(?P<g2>\s*)"
+        r"(?P<w2>[^\W\d_]+)(?![\w'’\-])", regex.IGNORECASE)
+
+
+def _check_elision(doc, rule, ctx):
+    s = _settings(rule)
+    bracketed = _elision_regex(list(s.get("marks", ["[…]", "[...]", "(…)", "(...)"])))
+    bare_marks = list(s.get("bare_marks", ["…", "..."]))
+    bare = _elision_regex(bare_marks) if bare_marks else None
+    allowed = _word_set(rule, "allowed_repeats")
+    for start, _, text in _sentences(doc):
+        for rx, is_bare in ((bracketed, False), (bare, True)):
+            if rx is None:
+                continue
+            for m in rx.finditer(text, overlapped=True):
+                w1, w2 = m.group("w1"), m.group("w2")
+                if w1.lower() != w2.lower() or w1.lower() in allowed:
+                    continue
+                if w2[:1].isupper() and not w1[:1].isupper():
+                    continue  # a new sentence starts after the mark
+                a, b = start + m.start(), start + m.end()
+                quoted = doc.in_quote(a, b)
+                # A bare ellipsis inside a quotation is usually a hesitation ("I… I think").
+                if is_bare and quoted:
+                    continue
+                after_mark = text[m.start("mark") : m.end()]
+                conf = rule.confidence * (0.75 if is_bare else 1.0)
+                yield make_finding(doc, rule, a, b, [after_mark, w1], confidence=conf,
+                                   data={"repeated": w1, "mark": m.group("mark")})
+
+
+# -- one referent rendered twice ("X's N set T by X") ---------------------------------------
+
+def _participle_index(words: list[Token], irregular: frozenset[str]) -> int | None:
+    """Index of the past participle in the words between the possessor and 'by' (never the
+    first word: that is the possessed noun)."""
+    for k in range(1, len(words)):
+        w = words[k].lower
+        if w in irregular or (len(w) > 3 and w.endswith("ed")):
+            return k
+    return None
+
+
+def _phrase_after_by(toks: list[Token], k: int, connectors: frozenset[str]) -> tuple[int, int] | None:
+    """Token range [a, b) of the capitalised name phrase after ``by`` at index ``k`` (an
+    optional 'the' is skipped)."""
+    a = k + 1
+    if a < len(toks) and toks[a].lower == "the":
+        a += 1
+    b = a
+    while b < len(toks) and (toks[b].capitalised or (
+            toks[b].lower in connectors and b + 1 < len(toks) and toks[b + 1].capitalised and b > a)):
+        b += 1
+    return (a, b) if b > a else None
+
+
+def _find_possessor(toks: list[Token], name: list[str], lo: int, hi: int) -> int | None:
+    """Start index of ``name`` written as a possessive ("… Biden’s") within toks[lo:hi]."""
+    n = len(name)
+    for i in range(hi - n, lo - 1, -1):
+        cand = toks[i : i + n]
+        if [t.lower for t in cand[:-1]] != name[:-1]:
+            continue
+        m = _POSSESSIVE.match(cand[-1].text)
+        if m and m.group("stem").lower() == name[-1]:
+            return i
+    return None
+
+
+def _render_echo(the: str, name: str, possessive: str, noun: str, participle: str, rest: str,
+                 temporal: bool) -> list[str]:
+    if temporal:  # "the Tuesday deadline set by X", "X's Tuesday deadline"
+        return [f"{the} {rest} {noun} {participle} by {name}", f"{possessive} {rest} {noun}"]
+    tail = f" {rest}" if rest else ""
+    return [f"{the} {noun} {participle}{tail} by {name}", f"{possessive} {noun} {participle}{tail}"]
+
+
+def _check_echo(doc, rule, ctx):
+    s = _settings(rule)
+    irregular = _word_set(rule, "irregular_participles")
+    temporal_words = _word_set(rule, "temporal_words")
+    connectors = _word_set(rule, "name_connectors")
+    min_words = int(s.get("min_words", 2))
+    max_gap = int(s.get("max_gap_words", 8))
+    for start, _, text in _sentences(doc):
+        toks = tokens(text, start)
+        for k, t in enumerate(toks):
+            if t.lower != "by":
+                continue
+            rng = _phrase_after_by(toks, k, connectors)
+            if rng is None or rng[1] - rng[0] < min_words:
+                continue
+            name_toks = toks[rng[0] : rng[1]]
+            name = [x.lower for x in name_toks]
+            p = _find_possessor(toks, name, max(0, k - max_gap - len(name)), k)
+            if p is None:
+                continue
+            between = toks[p + len(name) : k]
+            if not between or any(x.capitalised and x.lower not in temporal_words for x in between[:1]):
+                continue
+            # the words must form one clause: no punctuation between the two copies
+            if regex.search(r"[,;:()\[\]—–\"“”]", doc.text[toks[p].start : t.start]):
+                continue
+            part = _participle_index(between, irregular)
+            if part is None:
+                continue
+            noun = doc.text[between[0].start : between[part - 1].end]
+            participle = between[part].text
+            rest_toks = between[part + 1 :]
+            rest = doc.text[rest_toks[0].start : rest_toks[-1].end] if rest_toks else ""
+            temporal = bool(rest_toks) and all(x.lower in temporal_words or x.text.isdigit() for x in rest_toks)
+            span_start = toks[p].start
+            if p > 0 and toks[p - 1].lower == "the" and not doc.text[toks[p - 1].end : span_start].strip():
+                span_start = toks[p - 1].start
+            span_end = name_toks[-1].end
+            at_sentence_start = not doc.text[start:span_start].strip()
+            the = "The" if at_sentence_start else "the"
+            name_text = doc.text[toks[k + 1].start : span_end]  # with its "the", if any
+            possessive = doc.text[span_start : toks[p + len(name) - 1].end]
+            yield make_finding(doc, rule, span_start, span_end,
+                               _render_echo(the, name_text, possessive, noun, participle, rest, temporal),
+                               data={"repeated": name_text})
+
+
+# -- near-duplicate sentences -----------------------------------------------------------------
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'attacks'/'attack', 'ended'/'end' in an overlap test."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str, stopwords: frozenset[str]) -> frozenset[str]:
+    return frozenset(_stem(t.lower) for t in tokens(text)
+                     if len(t.text) > 2 and t.lower not in stopwords and not t.text.isdigit())
+
+
+def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _is_heading(text: str) -> bool:
+    return not text.rstrip("”\"’' )").endswith((".", "!", "?", "…"))
+
+
+def _candidate_pairs(units: list[tuple[int, int, str]], stopwords: frozenset[str], window: int,
+                     min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
+    words = [content_words(t, stopwords) for _, _, t in units]
+    pairs = []
+    for j in range(len(units)):
+        if len(words[j]) < min_words or _is_heading(units[j][2]):
+            continue
+        for i in range(max(0, j - window), j):
+            if len(words[i]) < min_words or _is_heading(units[i][2]):
+                continue
+            shared = len(words[i] & words[j])
+            ov = lexical_overlap(words[i], words[j])
+            if shared >= min_shared and ov >= min_overlap:
+                pairs.append((i, j, ov))
+    return pairs
+
+
+def _check_near_duplicate(doc, rule, ctx):
+    s = _settings(rule)
+    stopwords = _word_set(rule, "stopwords")
+    window = int(s.get("window", 6))
+    min_words = int(s.get("min_content_words", 6))
+    min_shared = int(s.get("min_shared_words", 5))
+    min_overlap = float(s.get("min_overlap", 0.5))
+    min_cosine = float(s.get("min_cosine", 0.9))
+    lexical_only = float(s.get("lexical_only_overlap", 0.9))
+    units = [u for u in _sentences(doc) if not doc.in_quote(u[0], u[1])]
+    pairs = _candidate_pairs(units, stopwords, window, min_words, min_overlap, min_shared)
+    if not pairs:
+        return
+    texts = sorted({units[k][2] for i, j, _ in pairs for k in (i, j)})
+    vecs = ctx.encode(texts)
+    row = {t: n for n, t in enumerate(texts)}
+    flagged: set[int] = set()
+    for i, j, ov in pairs:
+        if j in flagged:
+            continue
+        if vecs is not None:
+            sim = float(vecs[row[units[i][2]]] @ vecs[row[units[j][2]]])
+            if sim < min_cosine:
+                continue
+            conf = rule.confidence
+        else:  # no model: only near-verbatim repeats, and less sure of them
+            if ov < lexical_only:
+                continue
+            sim, conf = None, rule.confidence * 0.7
+        flagged.add(j)
+        (e0, e1, etext), (a, b, _) = units[i], units[j]
+        quoted_earlier = etext if len(etext) <= 80 else etext[:77] + "…"
+        yield make_finding(
+            doc, rule, a, b, [""], confidence=conf,
+            message=f"{rule.message} Earlier: “{quoted_earlier}”",
+            data={"earlier_start": e0, "earlier_end": e1, "earlier_text": etext,
+                  "similarity": None if sim is None else round(sim, 4), "overlap": round(ov, 4)})
+
+
+CHECKS: dict[str, Callable[..., Iterable]] = {
+    "adjacent": _check_adjacent,
+    "elision": _check_elision,
+    "echo": _check_echo,
+    "near-duplicate": _check_near_duplicate,
+}
 
 
 @register("duplication")
 def detect(doc, rule, ctx):
-    return []
+    check = _settings(rule).get("check", "adjacent")
+    fn = CHECKS.get(check)
+    if fn is None:
+        from ..errors import RuleError
+
+        raise RuleError(rule.path, f"unknown duplication check {check!r}; one of {', '.join(CHECKS)}",
+                        rule.id, "settings.check")
+    return list(fn(doc, rule, ctx))
