@@ -1,10 +1,394 @@
-"""dates detector (placeholder: registered, finds nothing yet)."""
+"""Dates, times, numbers and ordinals left in French form, rewritten in English news form.
+
+Four detectors, each configured by its rules' ``settings`` (rules/fr-en/dates.yaml):
+
+- ``dates``: bare numeric dates in running text ("came to power 08/15", "le 15/08") become
+  "on August 15", resolved against the article's own date (metadata prefix or dateline);
+- ``times``: French clock times ("14h30", "at 14: 24") become "2:30 pm" / "14:24";
+- ``numbers``: French number formats (space thousands "1 234", decimal comma "3,5 millions");
+- ``ordinals``: French ordinal suffixes ("1er", "2e", "XXe siècle").
+
+Native English uses of the same digits are many (odds "5/4", fractions "3/4", "24/7", "9/11",
+scores, tiebreaks "(7/5)", phone numbers, "1,234"), so every detector asks for positive evidence
+before it fires and the rule settings list what blocks it.
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
+import re
+from typing import Iterable, Iterator
+
+from ..context import make_finding
 from . import register
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+              "Nov.", "Dec.")
+_MONTH_NUMBER = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_NUMBER.update({m[:3].lower(): i + 1 for i, m in enumerate(MONTHS)})
+_MONTH_NUMBER["sept"] = 9
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+# A written-out date in the first paragraphs (a dateline or a "Posted on" byline) gives the
+# article's date when the corpus metadata prefix does not.
+_WRITTEN_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH_WORD})\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_WORD})\s+(?P<y2>(?:19|20)\d\d)\b"
+    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)\b")
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w/.,:\-–+])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\w/%°]|[.,:]\d|[-–]\d)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.]*)[ \u00a0]*$")
+_WORD_AFTER = re.compile(r"^[ \u00a0]*([^\W\d_][\w'’]*)")
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+# -- shared helpers -------------------------------------------------------------------------
+def setting_set(rule, name: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in rule.settings.get(name) or ())
+
+
+def quote_factor(doc, rule, start: int, end: int) -> float | None:
+    """How much to trust a finding inside a quotation: None to skip it (``quotes: skip``)."""
+    if not doc.in_quote(start, end):
+        return 1.0
+    if rule.quotes == "skip":
+        return None
+    return 0.7 if rule.quotes == "lower" else 1.0
+
+
+def word_before(doc, pos: int, floor: int) -> tuple[str, int] | None:
+    """The word right before ``pos`` (spaces between allowed) and where it starts."""
+    m = _WORD_BEFORE.search(doc.text, floor, pos)
+    return (m.group(1), m.start(1)) if m else None
+
+
+def word_after(doc, pos: int, ceiling: int) -> str | None:
+    m = _WORD_AFTER.match(doc.text[pos:ceiling])
+    return m.group(1) if m else None
+
+
+def body_matches(doc, rx: re.Pattern) -> Iterator[re.Match]:
+    """Matches of ``rx`` in each paragraph, outside the metadata prefix."""
+    for p in doc.paragraphs:
+        for m in rx.finditer(doc.text, p.start, p.end):
+            if not doc.in_prefix(m.start()):
+                yield m
+
+
+def article_date(doc, paragraphs: int = 3) -> _dt.date | None:
+    """The article's own date: the metadata prefix, else a written date in the first
+    ``paragraphs`` paragraphs (dateline, byline)."""
+    if doc.date:
+        try:
+            return _dt.date(*doc.date)
+        except ValueError:
+            return None
+    for p in doc.paragraphs[:paragraphs]:
+        m = _WRITTEN_DATE.search(doc.text, p.start, p.end)
+        if not m:
+            continue
+        g = m.groupdict()
+        try:
+            if g["y1"]:
+                return _dt.date(int(g["y1"]), _month_number(g["m1"]), int(g["d1"]))
+            if g["y2"]:
+                return _dt.date(int(g["y2"]), _month_number(g["m2"]), int(g["d2"]))
+            return _dt.date(int(g["y3"]), int(g["m3"]), int(g["d3"]))
+        except (ValueError, KeyError):
+            continue
+    return None
+
+
+def _month_number(word: str) -> int:
+    w = word.lower().rstrip(".")
+    return _MONTH_NUMBER.get(w) or _MONTH_NUMBER[w[:3]]
+
+
+def month_day(month: int, day: int, style: str = "full", order: str = "month-day") -> str:
+    name = (_AP_MONTHS if style == "ap" else MONTHS)[month - 1]
+    return f"{day} {MONTHS[month - 1]}" if order == "day-month" else f"{name} {day}"
+
+
+# -- numeric dates --------------------------------------------------------------------------
+def _expand_year(y: str | None) -> int | None:
+    if y is None:
+        return None
+    n = int(y)
+    return n if len(y) == 4 else 2000 + n if n < 70 else 1900 + n
+
+
+def date_readings(a: int, b: int, year: int | None) -> list[tuple[int, int]]:
+    """Valid (month, day) readings of a/b: day-first (French) first, then month-first."""
+    out = []
+    for month, day in ((b, a), (a, b)):
+        try:
+            _dt.date(year or 2000, month, day)  # 2000 is a leap year: 29/02 stays possible
+        except ValueError:
+            continue
+        if (month, day) not in out:
+            out.append((month, day))
+    return out
+
+
+def _place_in_time(month: int, day: int, year: int | None, ref: _dt.date, ahead_days: int) -> _dt.date | None:
+    """The calendar date a reading names, seen from the article's date: the same year, or the
+    year before when that would put it too far in the future."""
+    try:
+        if year is not None:
+            return _dt.date(year, month, day)
+        d = _dt.date(ref.year, month, day)
+        if (d - ref).days > ahead_days:
+            d = _dt.date(ref.year - 1, month, day)
+        return d
+    except ValueError:
+        return None
+
+
+def resolve_reading(readings: list[tuple[int, int]], year: int | None, ref: _dt.date | None,
+                    back_days: int, ahead_days: int) -> tuple[tuple[int, int] | None, bool]:
+    """Pick a reading; also say whether the article's date supports it (it falls in the window
+    around the article's date)."""
+    if ref is None:
+        return (readings[0] if len(readings) == 1 else None), False
+    scored = []
+    for md in readings:
+        d = _place_in_time(md[0], md[1], year, ref, ahead_days)
+        if d is None:
+            continue
+        delta = (ref - d).days
+        if -ahead_days <= delta <= back_days:
+            scored.append((abs(delta), md))
+    if not scored:
+        return (readings[0] if len(readings) == 1 else None), False
+    scored.sort()
+    return scored[0][1], True
+
+
+def _date_blocked(doc, rule, m: re.Match, sent_text: str, before: str | None, after: str | None) -> bool:
+    s = rule.settings
+    token = m.group(0)
+    if token in {str(x) for x in s.get("idioms") or ()}:
+        return True
+    low_sent = sent_text.lower()
+    if any(re.search(rf"\b{re.escape(w)}\b", low_sent) for w in setting_set(rule, "block_sentence_words")):
+        return True  # betting odds, tennis scores, ratings...
+    if before and before.lower().rstrip(".") in setting_set(rule, "label_words"):
+        return True  # "the film 06/05", "page 12/15": a title or an identifier
+    if after and after.lower() in setting_set(rule, "block_next_words"):
+        return True  # "3/4 of", "19/20 February" (a day range), "7/10 chance"
+    text = doc.text
+    if m.start() > 0 and text[m.start() - 1] == "(" and text[m.end() : m.end() + 1] == ")":
+        return True  # tiebreak scores "(7/5)"
+    return False
+
+
+def _date_phrase(month: int, day: int, year: int | None, s: dict) -> str:
+    phrase = month_day(month, day, s.get("month_style", "full"), s.get("order", "month-day"))
+    return f"{phrase}, {year}" if year and s.get("order", "month-day") != "day-month" else (
+        f"{phrase} {year}" if year else phrase)
 
 
 @register("dates")
-def detect(doc, rule, ctx):
-    return []
+def detect_numeric_dates(doc, rule, ctx) -> Iterable:
+    s = rule.settings
+    ref = article_date(doc, int(s.get("dateline_paragraphs", 3)))
+    back, ahead = int(s.get("window_days_before", 400)), int(s.get("window_days_after", 60))
+    # French words left before the date, and the English preposition each stands for.
+    french_articles = {str(k).lower(): str(v) for k, v in (s.get("french_articles") or {}).items()}
+    date_preps = setting_set(rule, "date_prepositions")
+    no_on = setting_set(rule, "no_preposition_after") | date_preps
+    for m in body_matches(doc, _NUMERIC_DATE):
+        sent = doc.sentence_at(m.start())
+        sent_text = doc.text[sent.start : sent.end]
+        wb = word_before(doc, m.start(), sent.start)
+        before, before_at = wb if wb else (None, m.start())
+        after = word_after(doc, m.end(), sent.end)
+        if _date_blocked(doc, rule, m, sent_text, before, after):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        year = _expand_year(m.group("y"))
+        readings = date_readings(a, b, year)
+        if not readings:
+            continue
+        reading, near = resolve_reading(readings, year, ref, back, ahead)
+        low_before = (before or "").lower()
+        french = low_before in french_articles
+        zero_padded = len(m.group("a")) == 2 and len(m.group("b")) == 2 and "0" in (
+            m.group("a")[0], m.group("b")[0])
+        evidence = (french or near or year is not None
+                    or (low_before in date_preps and reading is not None)
+                    or (zero_padded and reading is not None))
+        if not evidence:
+            continue
+        factor = quote_factor(doc, rule, m.start(), m.end())
+        if factor is None:
+            continue
+        start = m.start()
+        if french:  # "le 15/08": the French word goes, its English preposition takes its place
+            start = before_at
+            prev = word_before(doc, before_at, sent.start)
+            lead = french_articles[low_before] + " "
+            if prev and prev[0].lower() in no_on and low_before == "le":
+                lead = ""  # "since le 15/08": the preposition is already there
+        elif before is not None and low_before not in no_on:
+            lead = "on "  # "came to power 08/15": a verb, then the date with no preposition
+        else:
+            lead = ""
+        chosen = [reading] if reading else readings
+        suggestions = [lead + _date_phrase(md[0], md[1], year, s) for md in chosen]
+        if lead and start == sent.start:
+            suggestions = [x[0].upper() + x[1:] for x in suggestions]
+        conf = rule.confidence if reading and (near or french or year) else rule.confidence * (
+            0.8 if reading else 0.5)
+        yield make_finding(doc, rule, start, m.end(), suggestions, confidence=conf * factor,
+                           data={"reading": "unresolved" if reading is None else
+                                 f"{reading[0]:02d}-{reading[1]:02d}"})
+
+
+# -- clock times ----------------------------------------------------------------------------
+_FRENCH_TIME = re.compile(
+    r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3])[ \u00a0]?h[ \u00a0]?(?P<m>[0-5]\d)?(?![\w'’:])")
+_SPACED_COLON_TIME = re.compile(r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\w:])")
+
+
+def clock_12h(h: int, minutes: int, am: str = "am", pm: str = "pm") -> str:
+    suffix = am if h < 12 else pm
+    h12 = h % 12 or 12
+    return f"{h12}:{minutes:02d} {suffix}" if minutes else f"{h12} {suffix}"
+
+
+def _time_context(doc, rule, m: re.Match) -> tuple[bool, bool]:
+    """(preceded by a time preposition, followed by a time-zone or clock word)."""
+    sent = doc.sentence_at(m.start())
+    wb = word_before(doc, m.start(), sent.start)
+    after = word_after(doc, m.end(), sent.end)
+    prep = bool(wb) and wb[0].lower() in setting_set(rule, "time_prepositions")
+    zone = bool(after) and after.lower() in setting_set(rule, "time_words")
+    return prep, zone
+
+
+@register("times")
+def detect_times(doc, rule, ctx) -> Iterable:
+    s = rule.settings
+    style = s.get("form", "french-h")
+    rx = _SPACED_COLON_TIME if style == "spaced-colon" else _FRENCH_TIME
+    for m in body_matches(doc, rx):
+        prep, zone = _time_context(doc, rule, m)
+        minutes = m.group("m")
+        compact = style == "french-h" and minutes and " " not in m.group(0) and "\u00a0" not in m.group(0)
+        # "14h30" is a French time anywhere; "14h", "14 h 30" and "14: 30" need a clock context.
+        if not (compact or prep or zone):
+            continue
+        factor = quote_factor(doc, rule, m.start(), m.end())
+        if factor is None:
+            continue
+        h, mins = int(m.group("h")), int(minutes or 0)
+        if style == "spaced-colon":
+            suggestions = [f"{h}:{mins:02d}"]
+        else:
+            h24 = f"{h:02d}:{mins:02d}"
+            h12 = clock_12h(h, mins, s.get("am", "am"), s.get("pm", "pm"))
+            suggestions = [h24, h12] if s.get("clock", "12h") == "24h" else [h12, h24]
+        yield make_finding(doc, rule, m.start(), m.end(), suggestions, confidence=rule.confidence * factor)
+
+
+# -- number formats -------------------------------------------------------------------------
+_SPACE_THOUSANDS = re.compile(
+    r"(?<![\d.,])(?<!\d[ \u00a0\u202f])(?P<int>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)(?:,(?P<frac>\d+))?"
+    r"(?![\d]|[ \u00a0\u202f]\d|[-–/.,]\d)")
+_DECIMAL_COMMA = re.compile(
+    r"(?<![\d.,\-–/])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d]|[.,\-–/]\d)")
+
+
+def _scale_or_unit_after(doc, rule, end: int) -> bool:
+    nxt = doc.text[end : end + 40]
+    if re.match(r"[ \u00a0\u202f]?%", nxt):
+        return True
+    w = re.match(r"[ \u00a0\u202f]?([^\W\d_]+|[€$£°])", nxt)
+    return bool(w) and w.group(1).lower() in setting_set(rule, "units")
+
+
+def _english_number(int_part: str, frac: str | None) -> str:
+    """"1 234 567,5" -> "1,234,567.5"."""
+    digits = re.sub(r"[ \u00a0\u202f]", "", int_part)
+    return f"{int(digits):,}" + (f".{frac}" if frac else "")
+
+
+@register("numbers")
+def detect_numbers(doc, rule, ctx) -> Iterable:
+    check = rule.settings.get("check", "space-thousands")
+    rx = _SPACE_THOUSANDS if check == "space-thousands" else _DECIMAL_COMMA
+    phone = setting_set(rule, "block_sentence_words")
+    for m in body_matches(doc, rx):
+        sent = doc.sentence_at(m.start())
+        low = doc.text[sent.start : sent.end].lower()
+        if any(re.search(rf"\b{re.escape(w)}\b", low) for w in phone):
+            continue  # phone numbers, scores and codes are grouped with spaces too
+        if check == "decimal-comma":
+            zero = m.group("int") == "0"
+            if not (zero or _scale_or_unit_after(doc, rule, m.end())):
+                continue  # "3,5" alone may be a list; "3,5 million" or "0,5" is a decimal
+        factor = quote_factor(doc, rule, m.start(), m.end())
+        if factor is None:
+            continue
+        yield make_finding(doc, rule, m.start(), m.end(),
+                           [_english_number(m.group("int"), m.group("frac"))],
+                           confidence=rule.confidence * factor)
+
+
+# -- ordinals -------------------------------------------------------------------------------
+_ARABIC_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,4})(?P<suf>er|re|ère|ème|eme|e)(?!\w|[-–]\d)")
+_ROMAN_ORDINAL = re.compile(r"(?<![\w.])(?P<n>[IVXLC]{1,7})(?P<suf>e|ème|eme|er)(?!\w)")
+_SPELLED = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
+            "Ninth", "Tenth")
+
+
+def english_ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def roman_value(s: str) -> int | None:
+    if not re.fullmatch(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})", s) or not s:
+        return None
+    total = 0
+    for i, ch in enumerate(s):
+        v = ROMAN[ch]
+        total += -v if i + 1 < len(s) and ROMAN[s[i + 1]] > v else v
+    return total
+
+
+@register("ordinals")
+def detect_ordinals(doc, rule, ctx) -> Iterable:
+    s = rule.settings
+    nouns = setting_set(rule, "nouns")
+    translate = {str(k).lower(): str(v) for k, v in (s.get("translate") or {}).items()}
+    spelled_before = setting_set(rule, "spelled_before")
+    roman = s.get("form") == "roman"
+    for m in body_matches(doc, _ROMAN_ORDINAL if roman else _ARABIC_ORDINAL):
+        sent = doc.sentence_at(m.start())
+        nxt = word_after(doc, m.end(), sent.end)
+        n = roman_value(m.group("n")) if roman else int(m.group("n"))
+        if not n:
+            continue
+        suf = m.group("suf")
+        # "1er", "2ème" never occur in English; a bare "2e"/"XXe" needs a noun after it.
+        if (roman or suf == "e") and not (nxt and nxt.lower() in nouns):
+            continue
+        factor = quote_factor(doc, rule, m.start(), m.end())
+        if factor is None:
+            continue
+        end = m.end()
+        noun_out = None
+        if nxt and nxt.lower() in translate:
+            end = doc.text.index(nxt, m.end()) + len(nxt)
+            noun_out = translate[nxt.lower()]
+        noun = noun_out or nxt or ""
+        if noun.lower() in spelled_before and n < len(_SPELLED):
+            out = _SPELLED[n]
+        else:
+            out = english_ordinal(n)
+        if noun_out:
+            out = f"{out} {noun_out}"
+        yield make_finding(doc, rule, m.start(), end, [out], confidence=rule.confidence * factor)
