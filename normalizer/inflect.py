@@ -58,6 +58,7 @@ _IRREGULAR_VERBS = {
     "be": ("was", "been"),
 }
 _IRREGULAR_THIRD = {"be": "is", "have": "has", "do": "does", "go": "goes"}
+_EXTRA_VERB_FORMS = {"be": (("are", "base"), ("am", "base"), ("were", "ed"))}
 _IRREGULAR_PLURALS = {
     "man": "men", "woman": "women", "person": "people", "child": "children",
     "crisis": "crises", "analysis": "analyses", "thesis": "theses", "life": "lives",
@@ -167,4 +168,10 @@ def forms(lemma: str, pos: str = "v") -> dict[str, str]:
     out: dict[str, str] = {}
     for tag in tags:
         out.setdefault(inflect(lemma, tag, pos), tag)
+    head, sep, rest = lemma.partition(" ")
+    if pos == "v":
+        # "be" has more forms than tags: "are"/"am" behave like the base form ("they are the
+        # object of" -> "they face"), "were" like the past ("were" -> "faced").
+        for form, tag in _EXTRA_VERB_FORMS.get(head, ()):
+            out.setdefault(form + sep + rest, tag)
     return out

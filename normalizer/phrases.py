@@ -28,7 +28,8 @@ from .inflect import forms, inflect
 _TOKEN = re.compile(r"\{[^}]+\}|\([^)]*\)|\[[^\]]*\]|<[^>]+>|\.\.\.|[^\s]+")
 _GAP_WORD = r"[^\W\d_][\w'’-]*"
 _NUM = r"\d[\d,.]*"
-_CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+# Case-sensitive although phrases compile with IGNORECASE (else <Cap> matches any word).
+_CAP = r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,5})"
 
 
 class PhraseError(ValueError):

@@ -1,0 +1,33 @@
+"""The French-to-English calque and false-friend lexicon (rules/fr-en/): seed recall and fixes,
+silence on native English, and the few engine features the lexicon relies on.
+
+Each rule's own examples run in tests/test_rule_examples.py; this file checks what they cannot:
+whole documents, and general positive/negative cases across rules.
+"""
+
+from normalizer.inflect import forms
+from normalizer.ruleset import parse_rule
+
+
+def _phrase_rule(match, suggest=()):
+    raw = {"id": "t.phrase", "kind": "phrase", "category": "calque", "message": "m",
+           "match": list(match), "suggest": list(suggest)}
+    return parse_rule(raw, "t.yaml", {})
+
+
+def test_phrase_with_gap_passes_validation():
+    # the generated gap regex is bounded: the nested-quantifier guard must not reject it
+    rule = _phrase_rule(["{confess} ... to the (attack|bombing)"])
+    assert rule.regex.search("The group confessed on Thursday to the attack")
+
+
+def test_cap_slot_is_case_sensitive():
+    rule = _phrase_rule(["off the large of <Cap>"])
+    assert rule.regex.search("sank off the large of Lampedusa")
+    assert not rule.regex.search("off the large of the coast")
+
+
+def test_be_has_all_its_forms():
+    f = forms("be")
+    assert f["are"] == "base" and f["were"] == "ed" and f["is"] == "s"
+    assert _phrase_rule(["{be} announced difficult"]).regex.fullmatch("were announced difficult")
