@@ -295,6 +295,35 @@ def eval_cmd(
         typer.echo(render(scores))
 
 
+@models_app.command("build")
+def models_build(
+    out: Optional[Path] = typer.Option(None, "--out", help="Directory to write (default: models/)."),
+    no_quantize: bool = typer.Option(False, "--no-quantize", help="Ship the fp32 export."),
+    no_prototypes: bool = typer.Option(False, "--no-prototypes", help="Skip the prototype cache."),
+):
+    """Export the reference model to ONNX (needs the [model] extra), check parity, write the manifest."""
+    from .models import build, build_prototypes
+
+    try:
+        build(out, quantize=not no_quantize, log=lambda m: typer.echo(m, err=True))
+        if not no_prototypes:
+            build_prototypes(out, log=lambda m: typer.echo(m, err=True))
+    except ImportError as exc:
+        _err(f"building the model needs the [model] extra (torch, sentence-transformers): {exc}")
+        raise typer.Exit(EXIT_ERROR)
+
+
+@models_app.command("info")
+def models_info():
+    """Print the installed model's manifest, and whether its file matches the recorded hash."""
+    from .models import info
+
+    status = info()
+    typer.echo(json.dumps(status, indent=2))
+    if not status.get("onnx_present") or status.get("sha256_ok") is False:
+        raise typer.Exit(EXIT_FOUND)
+
+
 def main() -> None:  # console script entry point
     try:
         app()
