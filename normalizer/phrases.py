@@ -14,8 +14,9 @@ A phrase is words separated by spaces; each token is one of:
 ============  ==================================================================
 
 Suggestions use the same tokens: ``{claim}`` is put in the form of the first inflected word of
-the match, ``...`` reinserts the gap, ``$1``/``$2`` reinsert the first/second ``(a|b)`` choice
-or ``<Cap>``/``<num>`` slot, and any other word is literal.
+the match, ``...`` reinserts the gap, ``$1``/``$2`` reinsert the first/second ``(a|b)`` choice,
+``[a|b]`` option (empty when absent) or ``<Cap>``/``<num>`` slot, counted left to right, and any
+other word is literal: ``{make} [at least|nearly] <num> dead`` -> ``{leave} $1 $2 dead``.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class CompiledPhrase:
     inflected: list[str] = field(default_factory=list)  # group names of inflected slots
     slot_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> tag, per slot
     slot_pos: dict[str, str] = field(default_factory=dict)
-    choices: list[str] = field(default_factory=list)  # group names of (a|b), <Cap>, <num>
+    choices: list[str] = field(default_factory=list)  # group names of (a|b), [a|b], <Cap>, <num>
     gap: str | None = None
 
 
@@ -106,7 +107,8 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             word_anchors = {a.split()[0].lower() for a in alts}
         elif tok.startswith("["):
             alts = _alternatives(tok[1:-1])
-            rx = "(?:" + _alt_regex(alts) + ")"
+            rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
+            cp.choices.append(name)  # numbered like (a|b): $n gives it back, "" when absent
             optional = True
         elif tok == "...":
             if cp.gap is not None:

@@ -5,6 +5,8 @@ Each rule's own examples run in tests/test_rule_examples.py; this file checks wh
 whole documents, and general positive/negative cases across rules.
 """
 
+import regex
+
 from normalizer.inflect import forms
 from normalizer.ruleset import parse_rule
 
@@ -31,3 +33,14 @@ def test_be_has_all_its_forms():
     f = forms("be")
     assert f["are"] == "base" and f["were"] == "ed" and f["is"] == "s"
     assert _phrase_rule(["{be} announced difficult"]).regex.fullmatch("were announced difficult")
+
+
+def test_optional_choice_is_numbered_and_empty_when_absent():
+    from normalizer.phrases import render_suggestion
+
+    rule = _phrase_rule(["{make} [at least|nearly] <num> (dead|deaths)"])
+    cp = rule.phrases[0]
+    for text, expected in [("The blast made at least 20 dead", "left at least 20 dead"),
+                           ("The blast made 20 dead", "left 20 dead")]:
+        m = regex.search(cp.regex, text, regex.I)
+        assert render_suggestion("{leave} $1 $2 dead", cp, m.groupdict(), m.group(0)) == expected
