@@ -80,25 +80,54 @@ def _only_space_between(text: str, toks: list[Token]) -> bool:
     return True
 
 
-def find_adjacent_repeats(text: str, offset: int, max_ngram: int,
-                          allowed: frozenset[str]) -> Iterator[tuple[int, int, str]]:
+@dataclass(frozen=True)
+class AdjacentSettings:
+    max_ngram: int
+    allowed: frozenset[str]  # words English may double ("had had", "that that")
+    complement_verbs: frozenset[str]  # "what makes a gadget a gadget"
+    linkers: frozenset[str]  # "more and more": reduplication with any word, not a slip
+    idiom_linkers: frozenset[str]  # "back to back", "day by day": only with idiom_words
+    idiom_words: frozenset[str]
+
+
+def _is_reduplication(toks: list[Token], lo: int, hi: int, cfg: AdjacentSettings) -> bool:
+    """True when toks[lo:hi] (one token of context either side) holds "X and X" or an idiom
+    such as "back to back" (but not "to fall to fall": 'fall' is no idiom word)."""
+    lo, hi = max(0, lo - 1), min(len(toks), hi + 1)
+    for j in range(lo, hi - 2):
+        x, link = toks[j].lower, toks[j + 1].lower
+        if x != toks[j + 2].lower:
+            continue
+        if link in cfg.linkers or (link in cfg.idiom_linkers and x in cfg.idiom_words):
+            return True
+    return False
+
+
+def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iterator[tuple[int, int, str]]:
     """(start, end, first copy) for each word or phrase repeated back to back.
 
-    Quiet on legitimate doubles: words in ``allowed`` ("had had", "that that"), repeats whose
-    second copy is capitalised (names and titles: "Duran Duran", "Spend Spend Spend"), numbers
-    ("6-3 6-3" scores).
+    Quiet on legitimate doubles: words in ``allowed``, capitalised repeats (names and titles:
+    "Duran Duran", "Measure for Measure"), numbers ("6-3 6-3" scores), reduplication ("more and
+    more", "time and time again", "back to back"), and "makes a gadget a gadget".
     """
     toks = tokens(text)
     i = 0
     while i < len(toks):
         hit = None
-        for n in range(min(max_ngram, (len(toks) - i) // 2), 0, -1):
+        for n in range(min(cfg.max_ngram, (len(toks) - i) // 2), 0, -1):
             first, second = toks[i : i + n], toks[i + n : i + 2 * n]
             if [t.lower for t in first] != [t.lower for t in second]:
                 continue
-            if second[0].capitalised or any(ch.isdigit() for t in first for ch in t.text):
+            if second[0].capitalised or (n > 1 and any(t.capitalised for t in second)):
                 continue
-            if n == 1 and first[0].lower in allowed:
+            if any(ch.isdigit() for t in first for ch in t.text):
+                continue
+            if all(t.lower in cfg.allowed for t in first):
+                continue
+            if _is_reduplication(toks, i, i + 2 * n, cfg):
+                continue
+            if (n > 1 and i > 0 and first[0].lower in ("a", "an", "the")
+                    and toks[i - 1].lower in cfg.complement_verbs):
                 continue
             if not _only_space_between(text, first + second):
                 continue
@@ -113,11 +142,11 @@ def find_adjacent_repeats(text: str, offset: int, max_ngram: int,
 
 
 def _check_adjacent(doc, rule, ctx):
-    s = _settings(rule)
-    allowed = _word_set(rule, "allowed_repeats")
-    max_ngram = int(s.get("max_ngram", 4))
+    cfg = AdjacentSettings(int(_settings(rule).get("max_ngram", 4)), _word_set(rule, "allowed_repeats"),
+                           _word_set(rule, "complement_verbs"), _word_set(rule, "linkers"),
+                           _word_set(rule, "idiom_linkers"), _word_set(rule, "idiom_words"))
     for start, _, text in _sentences(doc):
-        for a, b, keep in find_adjacent_repeats(text, start, max_ngram, allowed):
+        for a, b, keep in find_adjacent_repeats(text, start, cfg):
             yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
                                data={"repeated": keep})
 
@@ -276,19 +305,39 @@ def _is_heading(text: str) -> bool:
     return not text.rstrip("”\"’' )").endswith((".", "!", "?", "…"))
 
 
+def _is_list(text: str) -> bool:
+    """Fixture lists, results tables, rolls of names: repeating words is their nature."""
+    toks = tokens(text)
+    caps = sum(t.capitalised for t in toks)
+    return text.count(";") >= 2 or (bool(toks) and caps / len(toks) > 0.6)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(regex.findall(r"\d+(?:[.,]\d+)*", text))
+
+
+def _different_figures(a: str, b: str) -> bool:
+    """Two sentences giving different figures report different facts ("forecasts $4.2bn" vs
+    "analysts expected $4.37bn"), however alike their words."""
+    na, nb = _numbers(a), _numbers(b)
+    return bool(na - nb) and bool(nb - na)
+
+
 def _candidate_pairs(units: list[tuple[int, int, str]], stopwords: frozenset[str], window: int,
                      min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
     words = [content_words(t, stopwords) for _, _, t in units]
+    usable = [len(w) >= min_words and not _is_heading(u[2]) and not _is_list(u[2])
+              for w, u in zip(words, units)]
     pairs = []
     for j in range(len(units)):
-        if len(words[j]) < min_words or _is_heading(units[j][2]):
+        if not usable[j]:
             continue
         for i in range(max(0, j - window), j):
-            if len(words[i]) < min_words or _is_heading(units[i][2]):
+            if not usable[i]:
                 continue
             shared = len(words[i] & words[j])
             ov = lexical_overlap(words[i], words[j])
-            if shared >= min_shared and ov >= min_overlap:
+            if shared >= min_shared and ov >= min_overlap and not _different_figures(units[i][2], units[j][2]):
                 pairs.append((i, j, ov))
     return pairs
 
