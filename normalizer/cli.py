@@ -45,12 +45,59 @@ _SELECT = typer.Option(None, "--select", help="Only these rule ids or id prefixe
 _NO_MODEL = typer.Option(False, "--no-model", help="Do not confirm candidates with the embedding model.")
 _REFERENCE = typer.Option(None, "--reference", help="Another report of the same story, to compare with.")
 _BACKEND = typer.Option(None, "--backend", help="Embedding backend: onnx or sentence-transformers.")
+# Corpora (normalizer/corpus.py)
+_JSONL = typer.Option(False, "--jsonl", help="Inputs are JSON Lines corpora: one document per line in, "
+                      "one JSON line per document out (stdout).")
+_TEXT_FIELD = typer.Option("text", "--text-field", help="JSONL field holding the text.")
+_ID_FIELD = typer.Option("id", "--id-field", help="JSONL field holding the document id.")
+_STRICT = typer.Option(False, "--strict", help="Stop at the first malformed JSONL line (exit 2).")
+_JOBS = typer.Option(1, "--jobs", "-j", help="Worker processes (0: one per CPU).")
+_SUMMARY = typer.Option(False, "--summary", help="Print corpus statistics on stderr at the end.")
+_BASELINE = typer.Option(None, "--baseline", help="Findings in this baseline file (`mtnorm baseline`) "
+                         "are neither reported nor fixed.")
 
 
 def _common(rules, disable, select, no_model, backend, level=None, fail_on=None):
     return dict(rule_dirs=list(rules) if rules else None, disabled=list(disable) if disable else None,
                 enabled=list(select) if select else None, use_model=False if no_model else None,
                 backend=backend, level=level, fail_on=fail_on)
+
+
+def _plan(paths, mode, overrides, *, reference=None, **kwargs):
+    """Resolve inputs, configuration, allowlists and baseline (corpus.plan_run); exit 2 on error."""
+    from .corpus import plan_run
+    from .sources import read_text
+
+    try:
+        ref_text = read_text(reference) if reference else None
+        kwargs["id_field"] = kwargs.get("id_field") or None
+        return plan_run(paths, mode=mode, overrides=overrides, reference=ref_text, **kwargs)
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _jobs(n: int) -> int:
+    import os
+
+    return n if n > 0 else os.cpu_count() or 1
+
+
+def _stdout_bytes():
+    return getattr(sys.stdout, "buffer", sys.stdout)
+
+
+def _run_jsonl(plan, mode, jobs, strict, summary, exit_zero, out=None) -> int:
+    """Stream the plan's JSON Lines corpora to ``out`` (stdout); return the exit code."""
+    from .corpus import Progress, run_jsonl
+
+    sys.stdout.flush()
+    rep = run_jsonl(plan.sources, plan.states, _stdout_bytes() if out is None else out,
+                    jobs=_jobs(jobs), strict=strict, progress=Progress())
+    if summary:
+        typer.echo(rep.stats.render(), err=True)
+    found = rep.failing if mode == "check" else rep.stats.changed > 0
+    return EXIT_ERROR if rep.errors else EXIT_FOUND if found and not exit_zero else EXIT_OK
 
 
 @app.command()
@@ -66,6 +113,13 @@ def check(
     backend: Optional[str] = _BACKEND,
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when something was found."),
+    jsonl: bool = _JSONL,
+    text_field: str = _TEXT_FIELD,
+    id_field: str = _ID_FIELD,
+    strict: bool = _STRICT,
+    jobs: int = _JOBS,
+    summary: bool = _SUMMARY,
+    baseline: Optional[Path] = _BASELINE,
 ):
     """Report artifacts. Exit 1 when something at or above --fail-on was found."""
     from .formats import RENDERERS, FileReport
@@ -74,28 +128,29 @@ def check(
     if output_format not in RENDERERS:
         _err(f"unknown format {output_format!r}; one of {', '.join(RENDERERS)}")
         raise typer.Exit(EXIT_ERROR)
-    try:
-        normalizer = _make_normalizer(**_common(rules, disable, select, no_model, backend, fail_on=fail_on))
-        ref_text = read_text(reference) if reference else None
-    except MtnormError as exc:
-        _err(str(exc))
-        raise typer.Exit(EXIT_ERROR)
-    threshold = severity_rank(normalizer.options.fail_on)
-    reports, errors, failing = [], 0, False
-    for path in expand_paths(paths, exclude):
-        name = "<stdin>" if path == "-" else path
-        try:
-            text = read_text(path)
-        except InputError as exc:
-            _err(str(exc))
+    from .corpus import CorpusStats, Progress, Tally, run_files
+
+    plan = _plan(paths, "check", _common(rules, disable, select, no_model, backend, fail_on=fail_on),
+                 jsonl=jsonl, exclude=exclude, reference=reference, baseline=baseline,
+                 text_field=text_field, id_field=id_field)
+    if jsonl:
+        raise typer.Exit(_run_jsonl(plan, "check", jobs, strict, summary, exit_zero))
+    reports, errors, failing, stats = [], 0, False, CorpusStats()
+    for task, copts, res in run_files(plan.files, plan.states, jobs=_jobs(jobs), progress=Progress()):
+        if res.error is not None:
+            _err(res.error)
             errors += 1
             continue
-        doc, ctx, skipped = normalizer.analyze(text, path=name, reference=ref_text)
-        reports.append(FileReport(name, text, doc.findings, doc.language, skipped))
-        failing |= any(severity_rank(f.severity) >= threshold for f in doc.findings)
+        o = res.outcome
+        reports.append(FileReport(task.name, o.original, o.findings, o.language, o.skipped))
+        threshold = severity_rank(copts.options.fail_on)
+        failing |= any(severity_rank(f.severity) >= threshold for f in o.findings)
+        stats.add(Tally.of(task.key, o))
     out = RENDERERS[output_format](reports)
     if out:
         typer.echo(out)
+    if summary:
+        typer.echo(stats.render(), err=True)
     raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if failing and not exit_zero else EXIT_OK)
 
 
@@ -114,6 +169,13 @@ def fix(
     backend: Optional[str] = _BACKEND,
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when text changed."),
+    jsonl: bool = _JSONL,
+    text_field: str = _TEXT_FIELD,
+    id_field: str = _ID_FIELD,
+    strict: bool = _STRICT,
+    jobs: int = _JOBS,
+    summary: bool = _SUMMARY,
+    baseline: Optional[Path] = _BASELINE,
 ):
     """Write normalized text: to stdout for one input, back to the files with --in-place, or as a
     diff with --diff. Exit 1 when something changed."""
@@ -123,30 +185,33 @@ def fix(
     if level is not None and level not in LEVELS:
         _err(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
         raise typer.Exit(EXIT_ERROR)
-    files = list(expand_paths(paths, exclude))
+    from .corpus import CorpusStats, Progress, Tally, run_files
+
+    plan = _plan(paths, "fix", _common(rules, disable, select, no_model, backend, level=level), jsonl=jsonl,
+                 exclude=exclude, level=level, reference=reference, baseline=baseline,
+                 text_field=text_field, id_field=id_field)
+    if jsonl:
+        if in_place or diff:
+            _err("--jsonl writes the corpus to standard output; use `mtnorm corpus IN OUT` to write a file")
+            raise typer.Exit(EXIT_ERROR)
+        raise typer.Exit(_run_jsonl(plan, "fix", jobs, strict, summary, exit_zero))
+    files = [task.path for _, task in plan.files]
     if len(files) > 1 and not (in_place or diff):
         _err("several inputs: use --in-place to rewrite them or --diff to see the changes")
         raise typer.Exit(EXIT_ERROR)
     if in_place and "-" in files:
         _err("--in-place cannot rewrite standard input")
         raise typer.Exit(EXIT_ERROR)
-    try:
-        normalizer = _make_normalizer(**_common(rules, disable, select, no_model, backend, level=level))
-        ref_text = read_text(reference) if reference else None
-    except MtnormError as exc:
-        _err(str(exc))
-        raise typer.Exit(EXIT_ERROR)
-    errors, changed = 0, False
+    errors, changed, stats = 0, False, CorpusStats()
     log_lines = []
-    for path in files:
-        name = "<stdin>" if path == "-" else path
-        try:
-            text = read_text(path)
-        except InputError as exc:
-            _err(str(exc))
+    for task, _copts, res in run_files(plan.files, plan.states, jobs=_jobs(jobs), progress=Progress()):
+        path, name = task.path, task.name
+        if res.error is not None:
+            _err(res.error)
             errors += 1
             continue
-        result = normalizer.normalize(text, path=name, reference=ref_text)
+        result, text = res.outcome, res.outcome.original
+        stats.add(Tally.of(task.key, result))
         changed |= result.changed
         for e in result.edits:
             log_lines.append(json.dumps({"path": name, **e.to_dict()}, ensure_ascii=False))
@@ -164,6 +229,8 @@ def fix(
         from .sources import write_atomic as _w
 
         _w(log, "\n".join(log_lines) + ("\n" if log_lines else ""))
+    if summary:
+        typer.echo(stats.render(), err=True)
     raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if changed and not exit_zero else EXIT_OK)
 
 
@@ -199,6 +266,152 @@ def undo(
         write_atomic(path, original)
     else:
         sys.stdout.write(original)
+
+
+@app.command()
+def stats(
+    paths: List[str] = typer.Argument(..., help="Files, directories, globs, or - for stdin."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    top: int = typer.Option(10, "--top", help="How many rules to list."),
+    jsonl: bool = _JSONL,
+    text_field: str = _TEXT_FIELD,
+    id_field: str = _ID_FIELD,
+    strict: bool = _STRICT,
+    jobs: int = _JOBS,
+    rules: Optional[List[Path]] = _RULES,
+    disable: Optional[List[str]] = _DISABLE,
+    select: Optional[List[str]] = _SELECT,
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
+    baseline: Optional[Path] = _BASELINE,
+):
+    """Corpus statistics: findings by category and rule, the share of documents that look
+    machine-translated, the top rules. Nothing is rewritten."""
+    from .corpus import Progress, Tally, run_files, run_jsonl
+
+    if output_format not in ("text", "json"):
+        _err(f"unknown format {output_format!r}; one of text, json")
+        raise typer.Exit(EXIT_ERROR)
+    plan = _plan(paths, "check", _common(rules, disable, select, no_model, backend), jsonl=jsonl,
+                 exclude=exclude, baseline=baseline, text_field=text_field, id_field=id_field)
+    if jsonl:
+        rep = run_jsonl(plan.sources, plan.states, None, jobs=_jobs(jobs), strict=strict, progress=Progress())
+        result, errors = rep.stats, rep.errors
+    else:
+        from .corpus import CorpusStats
+
+        result, errors = CorpusStats(), 0
+        for task, _copts, res in run_files(plan.files, plan.states, jobs=_jobs(jobs), progress=Progress()):
+            if res.error is not None:
+                _err(res.error)
+                errors += 1
+                result.errors += 1
+            else:
+                result.add(Tally.of(task.key, res.outcome))
+    if output_format == "json":
+        typer.echo(json.dumps(result.to_dict(top), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(result.render(top))
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+@app.command("baseline")
+def baseline_cmd(
+    paths: List[str] = typer.Argument(..., help="Files, directories, globs (or JSONL corpora with --jsonl)."),
+    output: Path = typer.Option(Path(".mtnorm-baseline.json"), "--output", "-o", help="The baseline file to write."),
+    sidecar: bool = typer.Option(False, "--sidecar", help="Instead, allow the current findings of each file "
+                                 "for good, in its FILE.mtnorm-allow sidecar (narrow with --select)."),
+    jsonl: bool = _JSONL,
+    text_field: str = _TEXT_FIELD,
+    id_field: str = _ID_FIELD,
+    jobs: int = _JOBS,
+    rules: Optional[List[Path]] = _RULES,
+    disable: Optional[List[str]] = _DISABLE,
+    select: Optional[List[str]] = _SELECT,
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of paths to skip (repeatable)."),
+):
+    """Record today's findings so that `mtnorm check --baseline FILE` fails only on new ones
+    (or, with --sidecar, allowlist them next to each file)."""
+    from .corpus import Progress, Tally, run_files, run_jsonl
+    from .document import Document
+    from .sources import write_atomic
+    from .suppress import Baseline, add_to_sidecar, allowlist_lines
+
+    if sidecar and jsonl:
+        _err("--sidecar allowlists sit next to files; for a JSONL corpus write a baseline")
+        raise typer.Exit(EXIT_ERROR)
+    root = output.resolve().parent
+    plan = _plan(paths, "check", _common(rules, disable, select, no_model, backend), jsonl=jsonl,
+                 exclude=exclude, use_config_baseline=False, text_field=text_field, id_field=id_field,
+                 key_root=root)
+    base, errors, added = Baseline(root=root), 0, 0
+    if jsonl:
+        rep = run_jsonl(plan.sources, plan.states, None, jobs=_jobs(jobs), progress=Progress(), keep_tallies=True)
+        tallies, errors = rep.tallies, rep.errors
+    else:
+        tallies = []
+        for task, _copts, res in run_files(plan.files, plan.states, jobs=_jobs(jobs), progress=Progress()):
+            if res.error is not None:
+                _err(res.error)
+                errors += 1
+                continue
+            tallies.append(Tally.of(task.key, res.outcome))
+            if sidecar and res.outcome.findings and task.path != "-":
+                lines = allowlist_lines(Document.from_text(res.outcome.original), res.outcome.findings)
+                added += add_to_sidecar(task.path, lines)
+    if sidecar:
+        _err(f"allowed {added} new finding(s) in sidecar files")
+    else:
+        for t in tallies:
+            base.add(t.key, ((rule, digest) for rule, _c, _s, digest in t.findings))
+        write_atomic(output, base.to_json())
+        _err(f"wrote {len(base)} finding(s) in {sum(1 for t in tallies if t.findings)} document(s) to {output}")
+    raise typer.Exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+@app.command()
+def corpus(
+    source: str = typer.Argument(..., help="JSON Lines (.jsonl, .jsonl.gz, - for stdin) or Parquet corpus."),
+    dest: str = typer.Argument(..., help="Where to write it: .jsonl (- for stdout) or .parquet."),
+    engine: str = typer.Option("local", "--engine", help="local (worker processes) or ray."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (default: start "
+                                          "a local Ray, or RAY_ADDRESS)."),
+    mode: str = typer.Option("fix", "--mode", help="fix: normalize the text; check: only record findings."),
+    level: Optional[str] = typer.Option(None, "--level", help="safe, standard (default) or aggressive."),
+    text_field: str = _TEXT_FIELD,
+    id_field: str = _ID_FIELD,
+    strict: bool = _STRICT,
+    jobs: int = _JOBS,
+    summary: bool = _SUMMARY,
+    rules: Optional[List[Path]] = _RULES,
+    disable: Optional[List[str]] = _DISABLE,
+    select: Optional[List[str]] = _SELECT,
+    no_model: bool = _NO_MODEL,
+    backend: Optional[str] = _BACKEND,
+):
+    """Normalize a whole corpus into a new one: every record with its text normalized and its
+    findings under "mtnorm", other fields untouched; on this machine or on a Ray cluster."""
+    from .corpus import MODES, run_corpus
+
+    if mode not in MODES or engine not in ("local", "ray") or (level is not None and level not in LEVELS):
+        _err("--mode is fix or check, --engine local or ray, --level safe, standard or aggressive")
+        raise typer.Exit(EXIT_ERROR)
+    plan = _plan([source], mode, _common(rules, disable, select, no_model, backend, level=level), jsonl=True,
+                 level=level, text_field=text_field, id_field=id_field, expand=False)
+    if not plan.states:
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        rep = run_corpus(source, dest, plan.states[0], engine=engine, address=address, jobs=_jobs(jobs),
+                         strict=strict)
+    except MtnormError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    if summary:
+        typer.echo(rep.stats.render(), err=True)
+    raise typer.Exit(EXIT_ERROR if rep.errors else EXIT_OK)
 
 
 @rules_app.command("list")

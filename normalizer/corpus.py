@@ -237,19 +237,29 @@ def normalize_columns(texts: list, ids: list | None, copts: CorpusOptions) -> tu
     """Column form of :func:`normalize_records`, for table engines: the new texts, and the
     ``mtnorm`` object of each row serialised as JSON. A row whose text is not a string keeps it
     and gets an error object."""
-    new_texts, metas = [], []
+    new_texts, metas, _ = columns_task(texts, ids, copts)
+    return new_texts, metas
+
+
+def columns_task(texts: list, ids: list | None, copts: CorpusOptions
+                 ) -> tuple[list, list[str], list[Tally | str]]:
+    """normalize_columns, plus per row the Tally or, for a row that could not be processed,
+    the error message."""
+    new_texts, metas, tallies = [], [], []
     for i, text in enumerate(texts):
         rec = {copts.text_field: text}
         if ids is not None and copts.id_field:
             rec[copts.id_field] = ids[i]
         try:
-            out = _process_record(rec, copts)[0]
+            out, tally = _process_record(rec, copts)
             new_texts.append(out[copts.text_field])
             metas.append(json.dumps(out[copts.meta_field], ensure_ascii=False))
+            tallies.append(tally)
         except RecordError as exc:
             new_texts.append(text)
             metas.append(json.dumps({"error": str(exc)}, ensure_ascii=False))
-    return new_texts, metas
+            tallies.append(str(exc))
+    return new_texts, metas, tallies
 
 
 # -- JSON Lines -----------------------------------------------------------------------------
@@ -358,19 +368,29 @@ def _matches(path: str, patterns: list[str] | None) -> bool:
 _STATES: list[CorpusOptions] = []
 
 
+_INIT_ERROR: BaseException | None = None
+
+
 def _init_worker(states: list[CorpusOptions]) -> None:
-    global _STATES
+    global _STATES, _INIT_ERROR
     _STATES = states
-    for s in states:  # compile the rules now, once, rather than on the first document
-        normalizer_for(s.options)
+    try:  # compile the rules now, once, rather than on the first document
+        for s in states:
+            normalizer_for(s.options)
+    except Exception as exc:  # raised with the first task: a failing initializer would respawn forever
+        _INIT_ERROR = exc
 
 
 def _run_task(task: tuple) -> tuple:
+    if _INIT_ERROR is not None:
+        raise _INIT_ERROR
     kind, index, payload = task
     copts = _STATES[index]
     if kind == "lines":
         first, lines = payload
         return index, first, process_lines(first, lines, copts)
+    if kind == "columns":
+        return index, payload[0], columns_task(payload[1], payload[2], copts)
     return index, payload, process_file_task(payload, copts)
 
 
@@ -542,6 +562,7 @@ class FileTask:
     name: str  # as shown ("<stdin>" for "-")
     key: str  # baseline key
     text: str | None = None  # standard input, read by the parent process
+    error: str | None = None  # ... or why it could not be read
 
 
 @dataclass
@@ -553,6 +574,8 @@ class FileResult:
 def process_file_task(task: FileTask, copts: CorpusOptions) -> FileResult:
     from .sources import read_text
 
+    if task.error is not None:
+        return FileResult(error=task.error)
     try:
         text = task.text if task.text is not None else read_text(task.path)
     except InputError as exc:
@@ -641,3 +664,204 @@ def run_files(tasks: list[tuple[int, FileTask]], states: list[CorpusOptions], *,
             yield task, states[i], result
     finally:
         progress.close()
+
+
+# -- planning a command-line run ------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What a command-line run will process: the CorpusOptions of each group of inputs (one
+    per configuration file for files, one per corpus for JSON Lines) and the inputs."""
+
+    states: list[CorpusOptions] = field(default_factory=list)
+    files: list[tuple[int, FileTask]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # JSON Lines corpora; states[i] is sources[i]'s
+
+
+def plan_run(paths: list[str], *, mode: str, overrides: dict[str, Any], jsonl: bool = False,
+             exclude: list[str] | None = None, level: str | None = None, reference: str | None = None,
+             baseline: Path | None = None, use_config_baseline: bool = True,
+             text_field: str = "text", id_field: str | None = "id", key_root: Path | None = None,
+             expand: bool = True) -> Plan:
+    """Resolve configuration (found upward from each input), excludes, allowlists and baseline
+    for ``paths``. ``baseline`` is an explicit baseline file; otherwise the configured one is
+    used when it exists (and ``use_config_baseline``). ``key_root`` overrides the folder
+    baseline keys are relative to (``mtnorm baseline`` writing a new one). With ``expand``
+    false, ``paths`` are taken as they are (a Parquet folder is one corpus)."""
+    from .config import ConfigResolver
+    from .sources import expand_paths, read_text
+    from .suppress import Allowlist, Baseline
+
+    resolver = ConfigResolver(**overrides)
+    explicit = Baseline.load(baseline) if baseline is not None else None
+    loaded: dict[Path, Baseline] = {}
+    plan = Plan()
+    groups: dict[tuple, int] = {}
+    if not expand:
+        inputs = iter(paths)
+    else:
+        inputs = expand_corpus_paths(paths, exclude) if jsonl else expand_paths(paths, exclude)
+    for path in inputs:
+        pc = resolver.for_path(path)
+        if path != "-" and pc.excludes(path):
+            continue
+        base = explicit
+        if base is None and use_config_baseline and pc.baseline is not None and pc.baseline.is_file():
+            base = loaded.setdefault(pc.baseline, Baseline.load(pc.baseline))
+        root = key_root or (base.root if base is not None else pc.root)
+        group = (id(pc), id(base), path if jsonl else None)
+        if group not in groups:
+            groups[group] = len(plan.states)
+            plan.states.append(CorpusOptions(
+                options=pc.options, mode=mode, text_field=text_field, id_field=id_field, level=level,
+                suppressor=Suppressor(Allowlist.load(pc.allowlist), base, sidecars=not jsonl),
+                reference=reference, source="<stdin>" if path == "-" else path, key_root=root))
+        index = groups[group]
+        if jsonl:
+            plan.sources.append(path)
+            continue
+        task = FileTask(path, "<stdin>" if path == "-" else path, document_key(path, root))
+        if path == "-":  # workers cannot read our standard input
+            try:
+                task.text = read_text("-")
+            except InputError as exc:
+                task.error = str(exc)
+        plan.files.append((index, task))
+    for state in plan.states:  # compile the rules here: a broken rule file fails fast, once
+        normalizer_for(state.options)
+    return plan
+
+
+# -- whole corpora, file to file --------------------------------------------------------------
+
+
+def corpus_format(path: str) -> str:
+    """``jsonl`` or ``parquet``, from the name (a folder of Parquet files is Parquet)."""
+    p = Path(path)
+    if path == "-" or p.name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json")):
+        return "jsonl"
+    if p.suffix == ".parquet" or (p.is_dir() and any(p.glob("*.parquet"))):
+        return "parquet"
+    if p.is_dir() and any(p.glob("*.jsonl*")):
+        return "jsonl"
+    raise MtnormError(f"{path}: cannot tell the format from the name: use .jsonl, .jsonl.gz or .parquet")
+
+
+class _AtomicOutput:
+    """A file written through a temporary sibling and renamed when complete: an interrupted
+    run never leaves a half-written corpus behind. ``-`` is standard output."""
+
+    def __init__(self, dest: str):
+        self.dest = dest
+        self.tmp = None if dest == "-" else Path(f"{dest}.mtnorm-tmp")
+        self.keep = True
+
+    def __enter__(self) -> IO[bytes]:
+        if self.tmp is None:
+            return getattr(sys.stdout, "buffer", sys.stdout)
+        self.fh = open(self.tmp, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type, *_) -> None:
+        if self.tmp is None:
+            return
+        self.fh.close()
+        if exc_type is None and self.keep:
+            os.replace(self.tmp, self.dest)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def run_corpus(source: str, dest: str, copts: CorpusOptions, *, engine: str = "local",
+               address: str | None = None, jobs: int = 1, strict: bool = False,
+               progress: Progress | None = None) -> RunReport:
+    """Normalize corpus ``source`` into ``dest`` (same format: JSON Lines or Parquet), locally
+    with ``jobs`` worker processes or on Ray. With ``strict``, a malformed record stops the run
+    and ``dest`` is not written."""
+    fmt = corpus_format(source)
+    if dest != "-" and corpus_format(dest) != fmt:
+        raise MtnormError(f"{dest}: write the same format as the input ({fmt})")
+    if engine == "ray":
+        from .integrations.ray import run_corpus_ray
+
+        return run_corpus_ray(source, dest, copts, fmt=fmt, address=address, strict=strict,
+                              progress=progress or Progress())
+    if engine != "local":
+        raise MtnormError(f"unknown engine {engine!r}; local or ray")
+    if fmt == "parquet":
+        return run_parquet(source, dest, copts, jobs=jobs, strict=strict, progress=progress or Progress())
+    out = _AtomicOutput(dest)
+    with out as fh:
+        rep = run_jsonl([source], [copts], fh, jobs=jobs, strict=strict, progress=progress or Progress())
+        out.keep = not rep.stopped
+    return rep
+
+
+def replace_columns(table, copts: CorpusOptions, texts: list, metas: list[str]):
+    """``table`` (pyarrow) with its text column replaced and the ``mtnorm`` column set."""
+    import pyarrow as pa
+
+    i = table.schema.get_field_index(copts.text_field)
+    table = table.set_column(i, table.schema.field(i), pa.array(texts, type=table.schema.field(i).type))
+    meta = pa.array(metas, type=pa.string())
+    j = table.schema.get_field_index(copts.meta_field)
+    if j >= 0:
+        return table.set_column(j, pa.field(copts.meta_field, pa.string()), meta)
+    return table.append_column(pa.field(copts.meta_field, pa.string()), meta)
+
+
+def run_parquet(source: str, dest: str, copts: CorpusOptions, *, jobs: int = 1, strict: bool = False,
+                progress: Progress | None = None) -> RunReport:
+    """A Parquet corpus (file or folder) to one Parquet file, batch by batch: the ``mtnorm``
+    column holds each row's findings and summary as JSON."""
+    try:
+        import pyarrow as pa
+        import pyarrow.dataset as pads
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MtnormError("Parquet needs pyarrow: pip install 'mtnorm[ray]'") from None
+    progress = progress or Progress(enabled=False)
+    report = RunReport()
+    dataset = pads.dataset(source, format="parquet")
+    if copts.text_field not in dataset.schema.names:
+        raise MtnormError(f"{source}: no column {copts.text_field!r} (see --text-field)")
+    has_ids = bool(copts.id_field) and copts.id_field in dataset.schema.names
+    batches: deque = deque()
+
+    def tasks() -> Iterator[tuple]:
+        for batch in dataset.to_batches(batch_size=CHUNK_LINES):
+            batches.append(batch)
+            ids = batch.column(copts.id_field).to_pylist() if has_ids else None
+            yield "columns", 0, (batch.num_rows, batch.column(copts.text_field).to_pylist(), ids)
+
+    out = _AtomicOutput(dest)
+    row = 0
+    with out as fh:
+        writer = None
+        for _i, n, (texts, metas, tallies) in ordered_map(_run_task, tasks(), jobs, _init_worker, ([copts],)):
+            table = replace_columns(pa.Table.from_batches([batches.popleft()]), copts, texts, metas)
+            writer = writer or pq.ParquetWriter(fh, table.schema)
+            writer.write_table(table)
+            found = 0
+            for k, t in enumerate(tallies):
+                if isinstance(t, str):
+                    progress.message(f"mtnorm: {source}: row {row + k + 1}: {t}")
+                    report.errors += 1
+                    report.stats.errors += 1
+                    report.stopped |= strict
+                else:
+                    report.stats.add(t)
+                    report.failing |= _fails(t, copts)
+                    found += len(t.findings)
+            row += n
+            progress.update(docs=n, findings=found)
+            if report.stopped:
+                break
+        if writer is None:  # an empty corpus is still a valid (empty) Parquet file
+            writer = pq.ParquetWriter(fh, pa.schema([f for f in dataset.schema if f.name != copts.meta_field]
+                                                 + [pa.field(copts.meta_field, pa.string())]))
+        writer.close()
+        out.keep = not report.stopped
+    progress.close()
+    return report
