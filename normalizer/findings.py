@@ -84,9 +84,14 @@ class Edit:
     after: str
     new_start: int = -1
     new_end: int = -1
+    # Rules whose fixes, nested inside this edit's span, were composed into ``after``.
+    merged: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if not d["merged"]:
+            del d["merged"]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Edit":

@@ -1,88 +1,566 @@
-"""The rewrite stage: pick one suggestion per finding and turn findings into edits.
+"""The rewrite stage: from findings to edits, safe by construction.
 
-- Level: only findings whose level is at or below the requested one are applied.
-- Overlaps resolve deterministically: the more confident finding wins, then the longer (more
-  specific) span, then the rule id; a fix nested inside a winner composes with it when the
-  winner's replacement still contains the nested text.
-- Meaning check: a rewrite that changes wording (calque, pronoun, duplication, reference) is
-  applied only if the sentence after it stays close to the sentence before it in the embedding
-  space; otherwise it is demoted to a suggestion. Without a model the check is skipped.
+1. Level. A finding is fixed at its level and above (``fix_level``): its declared level, made
+   more conservative when its confidence is low or its category is not mechanical.
+2. Choice. A finding's suggestions are tried in rank order; the first one that passes the
+   guards (and, for a rewrite that changes wording, the meaning check) becomes its rewrite. A
+   finding none of whose suggestions pass is *demoted*: it stays a finding with suggestions, it
+   is not applied, and ``finding.data["demoted"]`` says why.
+   - Guards (pure, always on): a rewrite never changes numbers, names, negations or quotation
+     marks unless its category is about them (a date rewrite may change numbers, a reference
+     mismatch may change numbers and names...), and never straddles a quotation boundary.
+   - Meaning check (with the embedding model): the sentence before and after the rewrite must
+     stay within ``Options.meaning_threshold`` cosine similarity.
+3. Overlaps resolve deterministically: findings are taken by priority (confidence, then the
+   longer, more specific span, then rule id, then position); a later finding that overlaps a
+   chosen edit is dropped, unless one contains the other and the inner fix composes into the
+   outer rewrite (the inner text occurs once in both the outer span and its replacement).
+4. Tidy-up keeps the text around each edit right: spaces (no double or missing space, a removed
+   paragraph takes its line break along), case (sentence-initial capitals, a function word
+   lower-cased mid-sentence, an all-caps headline stays all caps), punctuation (no doubled
+   comma or period), the article before a rewritten word (a/an) and the verb after a rewritten
+   subject pronoun (is/are, has/have...). Tidy-up may widen an edit, never into a neighbour.
+
+Everything but the meaning check is pure and needs no model.
 """
 
 from __future__ import annotations
 
-from .context import SEMANTIC_CATEGORIES, RunContext
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from .context import SEMANTIC_CATEGORIES, STANDARD_MIN_CONFIDENCE, RunContext
 from .document import Document
-from .findings import Edit, Finding, level_rank
+from .findings import LEVELS, Edit, Finding, level_rank
+
+# A finding is only fixed at --level safe when it is this sure and its category is mechanical.
+SAFE_MIN_CONFIDENCE = 0.9
+SAFE_LEVEL_CATEGORIES = {"encoding", "typography", "boilerplate", "duplication", "number-format"}
+# Suggestions tried per finding before it is demoted.
+MAX_SUGGESTIONS_TRIED = 3
 
 
-def _priority(f: Finding):
-    return (-f.confidence, -(f.end - f.start), f.rule, f.start)
+# -- 1. levels --------------------------------------------------------------------------------
+
+def fix_level(f: Finding) -> str:
+    """The lowest level at which ``f`` is fixed. The detector's declared level is a floor; a
+    rewrite that is not mechanical is never ``safe``, and an unsure one is ``aggressive``."""
+    rank = level_rank(f.level) if f.level in LEVELS else len(LEVELS) - 1
+    if rank == 0 and (f.category not in SAFE_LEVEL_CATEGORIES or f.confidence < SAFE_MIN_CONFIDENCE):
+        rank = 1
+    if rank == 1 and f.confidence < STANDARD_MIN_CONFIDENCE:
+        rank = 2
+    return LEVELS[rank]
 
 
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+def fixable_at(f: Finding, level: str) -> bool:
+    return bool(f.suggestions) and level_rank(fix_level(f)) <= level_rank(level)
 
 
-def select(findings: list[Finding], level: str) -> list[Edit]:
-    """Non-overlapping edits for the findings fixable at ``level`` (no model involved)."""
-    eligible = [f for f in findings if f.suggestions and level_rank(f.level) <= level_rank(level)]
-    chosen: list[Edit] = []
-    spans: list[tuple[int, int]] = []
-    for f in sorted(eligible, key=_priority):
-        after = f.suggestions[0]
-        span = (f.start, f.end)
-        if any(_overlaps(span, s) for s in spans):
-            continue
-        # compose with fixes nested inside this one
-        for g in eligible:
-            if g is f or not (f.start <= g.start and g.end <= f.end) or (g.start, g.end) == span:
-                continue
-            if after.count(g.text) == 1 and g.suggestions:
-                after = after.replace(g.text, g.suggestions[0])
-        chosen.append(Edit(f.rule, f.category, f.start, f.end, f.text, after))
-        spans.append(span)
-    return sorted(chosen, key=lambda e: e.start)
+# -- 2a. guards: what a rewrite may not change ------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_NEGATIONS = {"not", "no", "never", "nor", "neither", "none", "nobody", "nothing", "nowhere",
+              "without", "cannot"}
+_QUOTE_CHARS = "“”„«»\""
+_OPENERS = " \t\"“‘'([«„—–-"  # what may stand between a sentence start and its first word
+
+# Per category, how each protected class is compared between the span before and after:
+# "exact" multiset, "set" (a repeated item may go), "grow" (may add, not remove), "balanced"
+# (quote marks removed or added in pairs), None (free). "digits" is every digit of the span in
+# order: a format change ("1 234,5" -> "1,234.5") keeps it, a changed number does not.
+_FREE = {"numbers": None, "digits": None, "names": None, "negations": None, "quotes": None}
+_EXACT = {"numbers": "exact", "digits": None, "names": "exact", "negations": "exact", "quotes": "exact"}
+_GUARDS: dict[str, dict[str, str | None]] = {
+    "calque": _EXACT,
+    "pronoun": {**_EXACT, "names": "grow"},  # "he" -> "the group" or "IS-K"
+    "duplication": {**_FREE, "numbers": "set", "names": "set", "negations": "set", "quotes": "balanced"},
+    "date-format": {**_EXACT, "numbers": None, "names": None},  # 08/15 -> August 15
+    "number-format": {**_EXACT, "numbers": None, "digits": "exact"},
+    "typography": {**_EXACT, "numbers": None, "digits": "exact", "quotes": None},
+    "reference-mismatch": {**_EXACT, "numbers": None, "names": None},
+    "untranslated": {**_EXACT, "names": None, "negations": None},
+    "encoding": _FREE,
+    "boilerplate": _FREE,
+}
+_CHARACTER_LEVEL = {"typography", "encoding", "boilerplate"}  # may move quote boundaries
 
 
-def _tidy_deletion(text: str, e: Edit) -> Edit:
-    """Deleting text between two spaces would leave a double space: take one space along."""
-    if e.after == "" and e.start > 0 and e.end < len(text):
-        if text[e.start - 1] == " " and text[e.end] == " ":
-            return Edit(e.rule, e.category, e.start, e.end + 1, text[e.start : e.end + 1], "")
-    return e
+def _is_initial(snippet: str, pos: int, sentence_initial: bool) -> bool:
+    """Is the word at ``pos`` of ``snippet`` at the start of a sentence?"""
+    head = snippet[:pos].rstrip(_OPENERS)
+    return sentence_initial if not head else head[-1] in ".!?:"
 
 
-def meaning_check(doc: Document, edits: list[Edit], findings: list[Finding], ctx: RunContext) -> list[Edit]:
-    """Drop semantic edits whose sentence drifts in meaning; mark their findings ``demoted``."""
-    semantic = [e for e in edits if e.category in SEMANTIC_CATEGORIES]
-    if not semantic or not ctx.options.meaning_check or ctx.encoder is None:
-        return edits
-    pairs = []
-    for e in semantic:
-        s = doc.sentence_at(e.start)
-        lo, hi = min(s.start, e.start), max(s.end, e.end)
-        before = doc.text[lo:hi]
-        after = doc.text[lo : e.start] + e.after + doc.text[e.end : hi]
-        pairs.append((before, after))
-    vecs = ctx.encode([p for pair in pairs for p in pair])
+def _name(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
+
+
+def document_names(doc: Document) -> set[str]:
+    """Capitalised words the document uses in mid-sentence: its names. A sentence-initial
+    capital is a name only if the document also uses it mid-sentence."""
+    names = set()
+    for _, span, sent in doc.iter_sentences():
+        for m in _WORD.finditer(sent):
+            if m.group()[0].isupper() and not _is_initial(sent, m.start(), True):
+                names.add(_name(m.group()))
+    return names
+
+
+def _protected(snippet: str, sentence_initial: bool, known_names: set[str] = frozenset()) -> dict[str, Counter]:
+    """Numbers, digits, names (capitalised words, at a sentence start only if known as names),
+    negations and quotation marks of a span."""
+    names: Counter = Counter()
+    negations: Counter = Counter()
+    for m in _WORD.finditer(snippet):
+        w = m.group()
+        low = w.lower().replace("’", "'")
+        if low in _NEGATIONS:
+            negations[low] += 1
+        elif low.endswith("n't"):
+            negations["not"] += 1
+        if w[0].isupper() and w != "I" and (not _is_initial(snippet, m.start(), sentence_initial)
+                                             or _name(w) in known_names):
+            names[_name(w)] += 1
+    return {
+        "numbers": Counter(_NUMBER.findall(snippet)),
+        "digits": Counter([re.sub(r"\D", "", snippet)]),
+        "names": names,
+        "negations": negations,
+        "quotes": Counter(ch for ch in snippet if ch in _QUOTE_CHARS),
+    }
+
+
+def _compare(mode: str, a: Counter, b: Counter) -> bool:
+    if mode == "exact":
+        return a == b
+    if mode == "set":
+        return set(a) == set(b)
+    if mode == "grow":
+        return not (a - b)
+    if mode == "balanced":
+        return all(a[o] - b[o] == a[c] - b[c] for o, c in (("“", "”"), ("«", "»"))) \
+            and (a['"'] - b['"']) % 2 == 0
+    raise ValueError(f"unknown guard mode {mode!r}")
+
+
+def at_sentence_start(doc: Document, pos: int) -> bool:
+    """True when only opening quotes, brackets or dashes stand between a sentence start and ``pos``."""
+    if not doc.sentences:
+        return doc.text[:pos].strip(_OPENERS) == ""
+    s = doc.sentence_at(pos)
+    return s.start <= pos and doc.text[s.start : pos].strip(_OPENERS) == ""
+
+
+def _headline(doc: Document, pos: int) -> bool:
+    """Is the paragraph at ``pos`` in capitals (a headline: capitals are no sign of a name)?"""
+    para = _paragraph(doc, pos)[1]
+    letters = [c for c in doc.text[para.start : para.end] if c.isalpha()] if para else []
+    return len(letters) >= 4 and not any(c.islower() for c in letters)
+
+
+def guard(doc: Document, f: Finding, after: str, known_names: set[str] = frozenset()) -> str | None:
+    """Why replacing ``f``'s span by ``after`` is not allowed, or None when it is."""
+    rules = _GUARDS.get(f.category, _EXACT)
+    if _headline(doc, f.start):
+        rules = {**rules, "names": None}
+    initial = at_sentence_start(doc, f.start)
+    before_p = _protected(f.text, initial, known_names)
+    after_p = _protected(after, initial, known_names)
+    if after.count("\n") != f.text.count("\n") and f.category != "boilerplate":
+        return "would change line breaks"
+    for kind, mode in rules.items():
+        if mode and not _compare(mode, before_p[kind], after_p[kind]):
+            return f"would change {kind}"
+    if f.category not in _CHARACTER_LEVEL:
+        for q in doc.quotes:
+            if q.start >= f.end:
+                break
+            inside = q.start <= f.start and f.end <= q.end
+            around = f.start <= q.start and q.end <= f.end
+            if f.start < q.end and q.start < f.end and not inside and not around:
+                return "would cross a quotation boundary"
+    return None
+
+
+# -- 2b. meaning check ------------------------------------------------------------------------
+
+def _sentence_window(doc: Document, start: int, end: int) -> tuple[int, int]:
+    lo = min(doc.sentence_at(start).start, start)
+    hi = max(doc.sentence_at(max(start, end - 1)).end, end)
+    return lo, hi
+
+
+def meaning_pairs(doc: Document, f: Finding, afters: list[str]) -> list[tuple[str, str]]:
+    """(sentence before, sentence after) for each candidate rewrite of ``f``."""
+    lo, hi = _sentence_window(doc, f.start, f.end)
+    before = doc.text[lo:hi]
+    return [(before, doc.text[lo : f.start] + a + doc.text[f.end : hi]) for a in afters]
+
+
+def _cosines(ctx: RunContext | None, pairs: list[tuple[str, str]]) -> list[float] | None:
+    if ctx is None or not pairs or not ctx.options.meaning_check or ctx.encoder is None:
+        return None
+    vecs = ctx.encode([t for pair in pairs for t in pair])
     if vecs is None:
-        return edits
-    by_span = {(f.start, f.end, f.rule): f for f in findings}
-    dropped = set()
-    for i, e in enumerate(semantic):
-        cos = float(vecs[2 * i] @ vecs[2 * i + 1])
-        f = by_span.get((e.start, e.end, e.rule))
-        if f is not None:
-            f.data["meaning"] = round(cos, 4)
-        if cos < ctx.options.meaning_threshold:
-            dropped.add(id(e))
-            if f is not None:
-                f.data["demoted"] = True
-    return [e for e in edits if id(e) not in dropped]
+        return None
+    return [float(vecs[2 * i] @ vecs[2 * i + 1]) for i in range(len(pairs))]
+
+
+def recase(doc: Document, start: int, before: str, after: str) -> str:
+    """Give a suggestion the case its place needs: capitals in an all-caps headline, a capital
+    at a sentence start that had one, no capital on a function word mid-sentence (the engine
+    capitalises "the" when the word it replaces was a name)."""
+    if _headline(doc, start):
+        return after.upper()
+    i = next((k for k, c in enumerate(after) if c.isalpha()), None)
+    if i is None or after[:i].strip(_OPENERS):
+        return after
+    first_before = next((c for c in before if c.isalpha()), "")
+    if at_sentence_start(doc, start):
+        if first_before.isupper() and after[i].islower():
+            return after[:i] + after[i].upper() + after[i + 1 :]
+    elif after[i].isupper():
+        w = _first_word(after[i:])
+        if w.lower() in _FUNCTION_WORDS and w[1:] == w[1:].lower() and _first_word(before).lower() != w.lower():
+            return after[:i] + after[i].lower() + after[i + 1 :]
+    return after
+
+
+@dataclass
+class _Choice:
+    finding: Finding
+    after: str
+
+
+def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext | None = None) -> list[_Choice]:
+    """One rewrite per finding fixable at ``level``, or none (the finding is then demoted)."""
+    viable: list[tuple[Finding, list[str]]] = []
+    known_names: set[str] | None = None
+    for f in findings:
+        if not fixable_at(f, level):
+            continue
+        for key in ("demoted", "meaning", "overlapped_by"):
+            f.data.pop(key, None)
+        if known_names is None:
+            known_names = document_names(doc)
+        afters, reasons = [], []
+        for s in f.suggestions[:MAX_SUGGESTIONS_TRIED]:
+            s = recase(doc, f.start, f.text, s)
+            why = guard(doc, f, s, known_names)
+            (reasons if why else afters).append(why or s)
+        if afters:
+            viable.append((f, afters))
+        else:
+            f.data["demoted"] = reasons[0]
+    semantic = [(f, a) for f, a in viable if f.category in SEMANTIC_CATEGORIES]
+    pairs = [p for f, a in semantic for p in meaning_pairs(doc, f, a)]
+    cos = _cosines(ctx, pairs)
+    meaning: dict[int, list[float]] = {}
+    if cos is not None:
+        i = 0
+        for f, a in semantic:
+            meaning[id(f)] = cos[i : i + len(a)]
+            i += len(a)
+    threshold = ctx.options.meaning_threshold if ctx is not None else 0.0
+    out = []
+    for f, afters in viable:
+        scores = meaning.get(id(f))
+        if scores is None:
+            out.append(_Choice(f, afters[0]))
+            continue
+        ok = [i for i, c in enumerate(scores) if c >= threshold]
+        if ok:
+            f.data["meaning"] = round(scores[ok[0]], 4)
+            out.append(_Choice(f, afters[ok[0]]))
+        else:
+            f.data["meaning"] = round(max(scores), 4)
+            f.data["demoted"] = f"meaning drift (cosine {max(scores):.2f} < {threshold:.2f})"
+    return out
+
+
+# -- 3. overlaps ------------------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    """An edit being planned: one finding's rewrite, with the fixes composed into it."""
+
+    finding: Finding
+    start: int
+    end: int
+    before: str
+    after: str
+    merged: list[str] = field(default_factory=list)
+    parts: list[tuple[int, int]] = field(default_factory=list)  # spans of composed fixes
+
+    @property
+    def key(self):
+        f = self.finding
+        return (-f.confidence, -(self.end - self.start), f.rule, self.start, self.end, self.after)
+
+    def edit(self) -> Edit:
+        return Edit(self.finding.rule, self.finding.category, self.start, self.end, self.before,
+                    self.after, merged=list(self.merged))
+
+
+def _conflict(a: _Plan, b: _Plan) -> bool:
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def _contains(outer: _Plan, inner: _Plan) -> bool:
+    return (inner.start < inner.end and outer.start <= inner.start and inner.end <= outer.end
+            and (outer.start, outer.end) != (inner.start, inner.end))
+
+
+def _compose(outer: _Plan, inners: list[_Plan]) -> _Plan | None:
+    """``outer`` with each inner fix applied inside its replacement, or None when an inner text
+    cannot be found unambiguously in both the outer span and its replacement."""
+    after = outer.after
+    for g in sorted(inners, key=lambda g: g.start):
+        if any(g.start < e and s < g.end for s, e in outer.parts):
+            return None
+        if outer.before.count(g.before) != 1 or after.count(g.before) != 1:
+            return None
+        after = after.replace(g.before, g.after)
+    merged = outer.merged + [r for g in inners for r in [g.finding.rule, *g.merged]]
+    parts = outer.parts + [s for g in inners for s in [(g.start, g.end), *g.parts]]
+    return replace(outer, after=after, merged=merged, parts=parts)
+
+
+def resolve(plans: list[_Plan]) -> list[_Plan]:
+    """Non-overlapping plans, by priority, composing nested fixes where they compose."""
+    chosen: list[_Plan] = []
+    for p in sorted(plans, key=lambda p: p.key):
+        clash = [c for c in chosen if _conflict(p, c)]
+        if not clash:
+            chosen.append(p)
+            continue
+        if all(_contains(p, c) for c in clash):
+            composed = _compose(p, clash)
+            if composed is not None:
+                chosen = [c for c in chosen if c not in clash] + [composed]
+                continue
+        elif len(clash) == 1 and _contains(clash[0], p):
+            composed = _compose(clash[0], [p])
+            if composed is not None:
+                chosen[chosen.index(clash[0])] = composed
+                continue
+        p.finding.data["overlapped_by"] = clash[0].finding.rule
+    return sorted(chosen, key=lambda p: (p.start, p.end))
+
+
+def select(doc: Document, level: str, ctx: RunContext | None = None,
+           findings: list[Finding] | None = None) -> list[Edit]:
+    """The edits for ``doc``'s findings at ``level``, resolved and tidied (no meaning check
+    without ``ctx``)."""
+    findings = doc.findings if findings is None else findings
+    plans = [_Plan(c.finding, c.finding.start, c.finding.end, c.finding.text, c.after)
+             for c in choose(doc, findings, level, ctx)]
+    return tidy(doc, resolve(plans))
 
 
 def run(doc: Document, ctx: RunContext, level: str) -> list[Edit]:
-    edits = select(doc.findings, level)
-    edits = meaning_check(doc, edits, doc.findings, ctx)
-    return [_tidy_deletion(doc.text, e) for e in edits]
+    edits = select(doc, level, ctx)
+    demoted = Counter(f.data["demoted"].split(" (")[0] for f in doc.findings if f.data.get("demoted"))
+    if demoted:
+        stats = ctx.stats.setdefault("demoted", Counter())
+        stats.update(demoted)
+    return edits
+
+
+# -- 4. tidy-up -------------------------------------------------------------------------------
+
+_CLOSING_PUNCT = ",.;:!?)]}”’»…"
+_FUNCTION_WORDS = {"the", "a", "an", "it", "its", "they", "their", "them", "he", "his", "him",
+                   "she", "her", "this", "that", "these", "those", "some", "one", "there", "to",
+                   "for", "of", "on", "in", "at", "by", "with", "about", "more", "over", "and"}
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])([Aa][Nn]?)([ \t]+)$")
+_ARTICLE_INSIDE = re.compile(r"(?<![\w'’.-])(an?) ([a-z][a-z-]*)")
+_A_BEFORE_VOWEL = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "ewe", "one", "once", "ubiq")
+_AN_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+_SUBJECT_SINGULAR = {"he", "she", "it"}
+_SG_TO_PL = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't",
+             "wasn't": "weren't", "hasn't": "haven't", "doesn't": "don't"}
+_PL_TO_SG = {v: k for k, v in _SG_TO_PL.items()}
+
+
+def article_for(word: str) -> str:
+    """'a' or 'an' before a lower-case word (spelling heuristic: u/eu/one words take 'a')."""
+    w = word.lower()
+    if w.startswith(_AN_SILENT_H):
+        return "an"
+    return "an" if w[:1] in "aeiou" and not w.startswith(_A_BEFORE_VOWEL) else "a"
+
+
+def _first_word(s: str) -> str:
+    m = _WORD.search(s)
+    return m.group() if m else ""
+
+
+def _last_word(s: str) -> str:
+    words = _WORD.findall(s)
+    return words[-1] if words else ""
+
+
+def _paragraph(doc: Document, pos: int):
+    starts = [p.start for p in doc.paragraphs]
+    i = bisect.bisect_right(starts, pos) - 1
+    return i, (doc.paragraphs[i] if 0 <= i < len(doc.paragraphs) else None)
+
+
+class _Tidy:
+    """Tidy one plan within [lo, hi), the room its neighbours leave. A neighbour touching a
+    side will change the text there, so that side is left alone."""
+
+    def __init__(self, doc: Document, p: _Plan, lo: int, hi: int):
+        self.doc, self.text, self.lo, self.hi = doc, doc.text, lo, hi
+        self.start, self.end, self.after = p.start, p.end, p.after
+        self.before = p.before
+
+    def left(self) -> str | None:
+        """The character before the edit ("\n" at the start of the text), None if a neighbour's."""
+        if self.start <= self.lo and self.lo > 0:
+            return None
+        return self.text[self.start - 1] if self.start > 0 else "\n"
+
+    def right(self) -> str | None:
+        """The character after the edit ("\n" at the end of the text), None if a neighbour's."""
+        if self.end >= self.hi and self.hi < len(self.text):
+            return None
+        return self.text[self.end] if self.end < len(self.text) else "\n"
+
+    def widen(self, start: int, end: int) -> bool:
+        if start < self.lo or end > self.hi:
+            return False
+        self.start, self.end = start, end
+        return True
+
+    # spacing
+    def deletion(self) -> None:
+        t, s, e = self.text, self.start, self.end
+        if self.after or s == e or t[s].isspace() or t[e - 1].isspace():
+            return
+        left, right = self.left(), self.right()
+        i, para = _paragraph(self.doc, s)
+        if para is not None and s <= para.start and e >= para.end:
+            paras = self.doc.paragraphs
+            if i + 1 < len(paras) and right is not None:  # up to the next paragraph's line
+                self.widen(s, t.rfind("\n", 0, paras[i + 1].start) + 1)
+            elif i > 0 and left is not None and i + 1 == len(paras):  # last one: the break before
+                self.widen(paras[i - 1].end, e)
+            return
+        if left is None or right is None:
+            return
+        if left == " " and right == " ":
+            self.widen(s, e + 1)
+        elif left == " " and (right in _CLOSING_PUNCT or right in "\r\n"):
+            self.widen(s - 1, e)
+        elif left == "\n" and right == " ":
+            self.widen(s, e + 1)
+
+    def replacement(self) -> None:
+        a, before = self.after, self.before
+        left, right = self.left(), self.right()
+        if not a or not before:
+            return
+        if right is not None:
+            if a.endswith(" ") and right.isspace() and not before.endswith(" "):
+                a = a.rstrip(" ")
+            elif before[-1].isspace() and a[-1].isalnum() and right.isalnum():
+                a += " "  # keep words apart
+            elif a[-1] in ".,;:" and right == a[-1] and not before.endswith(a[-1]):
+                a = a[:-1]  # no doubled punctuation
+        if left is not None and a:
+            if a.startswith(" ") and left.isspace() and not before.startswith(" "):
+                a = a.lstrip(" ")
+            elif before[0].isspace() and a[0].isalnum() and left.isalnum():
+                a = " " + a
+            elif a[0] == "," and left == ",":
+                a = a[1:]
+        self.after = a
+
+    # case (a suggestion's own case was set by ``recase``)
+    def case(self) -> None:
+        t, before = self.text, self.before
+        first_before = next((c for c in before if c.isalpha()), "")
+        if not self.after and first_before.isupper() and at_sentence_start(self.doc, self.start):
+            # the deleted text started the sentence: the word now first takes the capital
+            nxt = self.right()
+            word = _first_word(t[self.end : self.end + 40])
+            if nxt and nxt.islower() and word.startswith(nxt) and word[1:] == word[1:].lower():
+                if self.widen(self.start, self.end + 1):
+                    self.after = nxt.upper()
+
+    # agreement
+    def article(self) -> None:
+        a, before = self.after, self.before
+        wb, wa = _first_word(before), _first_word(a)
+        if self.left() is not None and before[:1].isalpha() and a[:1].isalpha() \
+                and wa == wa.lower() and wb.lower() != wa.lower():
+            m = _ARTICLE_BEFORE.search(self.text, max(self.lo, self.start - 8), self.start)
+            if m and m.group(1).lower() == article_for(wb) != article_for(wa) \
+                    and self.widen(m.start(), self.end):
+                a = _with_case(article_for(wa), m.group(1)) + m.group(2) + a
+
+        def fix_inside(m: re.Match) -> str:  # an article the rewrite itself put before a word
+            if m.group(0) in before or m.group(1) == article_for(m.group(2)):
+                return m.group(0)
+            return article_for(m.group(2)) + " " + m.group(2)
+
+        self.after = _ARTICLE_INSIDE.sub(fix_inside, a)
+
+    def verb(self, category: str) -> None:
+        """A subject pronoun changed number: make be/have/do after it agree."""
+        if category != "pronoun" or not re.search(r"\w$", self.after) or self.right() is None:
+            return
+        was, now = _last_word(self.before).lower(), _last_word(self.after).lower()
+        if was in _SUBJECT_SINGULAR and now == "they":
+            table = _SG_TO_PL
+        elif was == "they" and now in _SUBJECT_SINGULAR:
+            table = _PL_TO_SG
+        else:
+            return
+        m = re.compile(r"([ \t]+)([\w'’]+)(?![\w'’])").match(self.text, self.end)
+        if not m:
+            return
+        verb = m.group(2).lower().replace("’", "'")
+        if verb in table and self.widen(self.start, m.end()):
+            new = table[verb].replace("'", "’") if "’" in m.group(2) else table[verb]
+            self.after += m.group(1) + _with_case(new, m.group(2))
+
+
+def _with_case(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
+def tidy(doc: Document, plans: list[_Plan]) -> list[Edit]:
+    """Edits for the resolved plans (sorted, non-overlapping), each tidied within the room its
+    neighbours leave."""
+    text = doc.text
+    out: list[Edit] = []
+    prev_end = 0
+    for i, p in enumerate(plans):
+        nxt = plans[i + 1].start if i + 1 < len(plans) else len(text)
+        t = _Tidy(doc, p, prev_end, nxt)
+        t.deletion()
+        t.replacement()
+        t.case()
+        t.article()
+        t.verb(p.finding.category)
+        before = text[t.start : t.end]
+        if before != t.after:
+            out.append(Edit(p.finding.rule, p.finding.category, t.start, t.end, before, t.after,
+                            merged=list(p.merged)))
+        prev_end = t.end
+    return out
