@@ -176,6 +176,7 @@ def fix(
     jobs: int = _JOBS,
     summary: bool = _SUMMARY,
     baseline: Optional[Path] = _BASELINE,
+    interactive: bool = typer.Option(False, "--interactive", help="Accept or reject each edit (needs a terminal)."),
 ):
     """Write normalized text: to stdout for one input, back to the files with --in-place, or as a
     diff with --diff. Exit 1 when something changed."""
@@ -202,6 +203,10 @@ def fix(
     if in_place and "-" in files:
         _err("--in-place cannot rewrite standard input")
         raise typer.Exit(EXIT_ERROR)
+    if interactive and ("-" in files or not sys.stdin.isatty()):
+        _err("--interactive asks about each edit on the terminal: standard input must be a terminal, "
+             "not the text or a pipe (use --diff to review changes non-interactively)")
+        raise typer.Exit(EXIT_ERROR)
     errors, changed, stats = 0, False, CorpusStats()
     log_lines = []
     for task, _copts, res in run_files(plan.files, plan.states, jobs=_jobs(jobs), progress=Progress()):
@@ -211,6 +216,8 @@ def fix(
             errors += 1
             continue
         result, text = res.outcome, res.outcome.original
+        if interactive:
+            result = _review(result, name)
         stats.add(Tally.of(task.key, result))
         changed |= result.changed
         for e in result.edits:
@@ -234,6 +241,39 @@ def fix(
     raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if changed and not exit_zero else EXIT_OK)
 
 
+def _review(result, name: str):
+    """Ask about each edit on the terminal; return the result with the accepted edits only."""
+    from dataclasses import replace
+
+    import click
+
+    from .apply import apply as apply_edits
+
+    text, accepted, rest = result.original, [], None
+    for n, e in enumerate(result.edits, 1):
+        if rest is None:
+            line_start = text.rfind("\n", 0, e.start) + 1
+            line_end = text.find("\n", e.end)
+            line_end = len(text) if line_end < 0 else line_end
+            lo, hi = max(line_start, e.start - 50), min(line_end, e.end + 50)
+            head, tail = text[lo : e.start].lstrip(), text[e.end : hi].rstrip()
+            typer.echo(f"\n{name}:{text.count(chr(10), 0, e.start) + 1}:{e.start - line_start + 1} "
+                       f"[{n}/{len(result.edits)}] {e.rule}", err=True)
+            typer.echo("  - " + head + typer.style(e.before, fg="red", bold=True) + tail, err=True)
+            typer.echo("  + " + head + typer.style(e.after, fg="green", bold=True) + tail, err=True)
+            answer = click.prompt("  apply? y(es) n(o) a(ll the rest) d(one: none of the rest)",
+                                  type=click.Choice(["y", "n", "a", "d"]), default="y",
+                                  show_choices=False, err=True)
+            if answer in ("a", "d"):
+                rest = answer == "a"
+            if answer == "y" or rest:
+                accepted.append(e)
+        elif rest:
+            accepted.append(e)
+    new_text, log = apply_edits(text, accepted)
+    return replace(result, text=new_text, edits=log)
+
+
 @app.command()
 def undo(
     path: str = typer.Argument(..., help="The normalized file, or - for stdin."),
@@ -248,7 +288,7 @@ def undo(
     try:
         text = read_text(path)
         name = "<stdin>" if path == "-" else path
-        edits = []
+        records = []
         for n, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -256,9 +296,11 @@ def undo(
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(str(log), f"malformed JSON: {exc.msg}", line=n) from None
-            if rec.get("path") in (None, name, path):
-                edits.append(Edit.from_dict(rec))
-        original = undo_edits(text, edits)
+            records.append(rec)
+        mine = [r for r in records if r.get("path") in (None, name, path)]
+        if not mine and len({r.get("path") for r in records}) == 1:
+            mine = records  # a log of one file, restored under another name (or from stdin)
+        original = undo_edits(text, [Edit.from_dict(r) for r in mine])
     except (MtnormError, OSError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_ERROR)

@@ -517,3 +517,53 @@ def test_do_no_harm_on_native_text(shipped, text):
 
 def test_native_seed_unchanged(shipped, en_text):
     assert shipped.normalize(en_text).text == en_text
+
+
+# -- the command line: --interactive and undo -------------------------------------------------
+
+def test_interactive_needs_a_terminal(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    f = tmp_path / "a.txt"
+    f.write_text("He said ,it was over.\n", encoding="utf-8")
+    p = subprocess.run([sys.executable, "-m", "normalizer.cli", "fix", "--interactive", str(f)],
+                       stdin=subprocess.DEVNULL, capture_output=True, cwd=ROOT)
+    assert p.returncode == 2 and b"--interactive" in p.stderr and b"terminal" in p.stderr
+
+
+def test_interactive_review_keeps_the_accepted_edits(monkeypatch, own_rules):
+    import click
+
+    from normalizer.cli import _review
+
+    text = SYNTHETIC[0]
+    result = own_rules.normalize(text)
+    assert len(result.edits) == 3
+    answers = iter(["n", "a"])  # reject the first, accept all the rest
+    monkeypatch.setattr(click, "prompt", lambda *a, **k: next(answers))
+    reviewed = _review(result, "a.txt")
+    assert [e.rule for e in reviewed.edits] == [e.rule for e in result.edits[1:]]
+    assert "confessed to the attack" in reviewed.text and "confesses" not in reviewed.text
+    assert apply_stage.undo(reviewed.text, reviewed.edits) == text
+
+
+def test_undo_command_from_stdin_with_a_one_file_log(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    f = tmp_path / "a.txt"
+    original = "He said ,it was over .\r\nThe end \U0001F600 ,ok\r\n"
+    f.write_bytes(original.encode())
+    log = tmp_path / "edits.jsonl"
+    run = lambda *args, **kw: subprocess.run([sys.executable, "-m", "normalizer.cli", *map(str, args)],
+                                             capture_output=True, cwd=ROOT, **kw)
+    fixed = run("fix", "--no-model", "--log", log, f).stdout
+    assert fixed != original.encode() and all(json.loads(l)["path"] == str(f) for l in log.read_text().splitlines())
+    p = run("undo", "-", "--log", log, input=fixed)
+    assert p.returncode == 0 and p.stdout == original.encode()
