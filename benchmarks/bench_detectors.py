@@ -55,6 +55,12 @@ SECTIONS: list[Section] = [
             "adjacent repeats, repeats across elision marks, possessor/agent echoes, near-duplicate sentences"),
     Section("pronoun", ("fr-en.pronoun",),
             "he/his/she/her whose antecedent is an organisation, country or thing"),
+    Section("dates", ("fr-en.dates", "fr-en.numbers", "fr-en.honorifics", "fr-en.ordinals"),
+            "numeric dates, French times, number formats, M./Mme, French ordinals"),
+    Section("boilerplate", ("common.boilerplate",),
+            "whole-line site furniture: timestamps, read-also, subscriber walls, social, credits"),
+    Section("untranslated", ("fr-en.untranslated",),
+            "clauses left in French (stopword test, then seeded langdetect)"),
 ]
 
 

@@ -258,14 +258,26 @@ def clock_12h(h: int, minutes: int, am: str = "am", pm: str = "pm") -> str:
     return f"{h12}:{minutes:02d} {suffix}" if minutes else f"{h12} {suffix}"
 
 
-def _time_context(doc, rule, m: re.Match) -> tuple[bool, bool]:
-    """(preceded by a time preposition, followed by a time-zone or clock word)."""
+def duration(h: int, minutes: int) -> str:
+    """"1h30" read as a length of time: "1 hour 30 minutes"."""
+    parts = []
+    if h:
+        parts.append(f"{h} hour" + ("s" if h != 1 else ""))
+    if minutes or not h:
+        parts.append(f"{minutes} minute" + ("s" if minutes != 1 else ""))
+    return " ".join(parts)
+
+
+def _time_context(doc, rule, m: re.Match) -> tuple[bool, bool, bool]:
+    """(preceded by a time preposition, followed by a time-zone or clock word, preceded by a
+    word that makes it a duration: "during 1h30", "in 2h")."""
     sent = doc.sentence_at(m.start())
     wb = word_before(doc, m.start(), sent.start)
     after = word_after(doc, m.end(), sent.end)
-    prep = bool(wb) and wb[0].lower() in setting_set(rule, "time_prepositions")
+    before = wb[0].lower() if wb else ""
+    prep = before in setting_set(rule, "time_prepositions")
     zone = bool(after) and after.lower() in setting_set(rule, "time_words")
-    return prep, zone
+    return prep, zone, before in setting_set(rule, "duration_words")
 
 
 @register("times")
@@ -274,17 +286,19 @@ def detect_times(doc, rule, ctx) -> Iterable:
     style = s.get("form", "french-h")
     rx = _SPACED_COLON_TIME if style == "spaced-colon" else _FRENCH_TIME
     for m in body_matches(doc, rx):
-        prep, zone = _time_context(doc, rule, m)
+        prep, zone, lasting = _time_context(doc, rule, m)
         minutes = m.group("m")
         compact = style == "french-h" and minutes and " " not in m.group(0) and "\u00a0" not in m.group(0)
         # "14h30" is a French time anywhere; "14h", "14 h 30" and "14: 30" need a clock context.
-        if not (compact or prep or zone):
+        if not (compact or prep or zone or (lasting and style == "french-h")):
             continue
         factor = quote_factor(doc, rule, m.start(), m.end())
         if factor is None:
             continue
         h, mins = int(m.group("h")), int(minutes or 0)
-        if style == "spaced-colon":
+        if lasting and style == "french-h":
+            suggestions = [duration(h, mins)]
+        elif style == "spaced-colon":
             suggestions = [f"{h}:{mins:02d}"]
         else:
             h24 = f"{h:02d}:{mins:02d}"
@@ -297,6 +311,8 @@ def detect_times(doc, rule, ctx) -> Iterable:
 _SPACE_THOUSANDS = re.compile(
     r"(?<![\d.,])(?<!\d[ \u00a0\u202f])(?P<int>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+)(?:,(?P<frac>\d+))?"
     r"(?![\d]|[ \u00a0\u202f]\d|[-–/.,]\d)")
+_DOT_THOUSANDS = re.compile(
+    r"(?<![\d.,])(?P<int>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<frac>\d+))?(?![\d]|[.,]\d)")
 _DECIMAL_COMMA = re.compile(
     r"(?<![\d.,\-–/])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d]|[.,\-–/]\d)")
 
@@ -309,22 +325,29 @@ def _scale_or_unit_after(doc, rule, end: int) -> bool:
     return bool(w) and w.group(1).lower() in setting_set(rule, "units")
 
 
+def _surely_dot_thousands(m: re.Match) -> bool:
+    return m.group("int").count(".") >= 2 or bool(m.group("frac")) or m.group("int").endswith(".000")
+
+
 def _english_number(int_part: str, frac: str | None) -> str:
-    """"1 234 567,5" -> "1,234,567.5"."""
-    digits = re.sub(r"[ \u00a0\u202f]", "", int_part)
+    """"1 234 567,5" -> "1,234,567.5"; "46.000" -> "46,000"."""
+    digits = re.sub(r"[ .\u00a0\u202f]", "", int_part)
     return f"{int(digits):,}" + (f".{frac}" if frac else "")
 
 
 @register("numbers")
 def detect_numbers(doc, rule, ctx) -> Iterable:
     check = rule.settings.get("check", "space-thousands")
-    rx = _SPACE_THOUSANDS if check == "space-thousands" else _DECIMAL_COMMA
+    rx = {"space-thousands": _SPACE_THOUSANDS, "dot-thousands": _DOT_THOUSANDS,
+          "decimal-comma": _DECIMAL_COMMA}[check]
     phone = setting_set(rule, "block_sentence_words")
     for m in body_matches(doc, rx):
         sent = doc.sentence_at(m.start())
         low = doc.text[sent.start : sent.end].lower()
         if any(re.search(rf"\b{re.escape(w)}\b", low) for w in phone):
             continue  # phone numbers, scores and codes are grouped with spaces too
+        if check == "dot-thousands" and not _surely_dot_thousands(m):
+            continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
         if check == "decimal-comma":
             zero = m.group("int") == "0"
             if not (zero or _scale_or_unit_after(doc, rule, m.end())):
