@@ -555,12 +555,16 @@ def models_build(
     out: Optional[Path] = typer.Option(None, "--out", help="Directory to write (default: models/)."),
     no_quantize: bool = typer.Option(False, "--no-quantize", help="Ship the fp32 export."),
     no_prototypes: bool = typer.Option(False, "--no-prototypes", help="Skip the prototype cache."),
+    prototypes_only: bool = typer.Option(False, "--prototypes-only",
+                                         help="Only refresh the prototype cache (no torch needed)."),
 ):
-    """Export the reference model to ONNX (needs the [model] extra), check parity, write the manifest."""
+    """Export the reference model to ONNX (needs the [model] extra), check parity, write the
+    manifest and the prototype embeddings of the shipped rules."""
     from .models import build, build_prototypes
 
     try:
-        build(out, quantize=not no_quantize, log=lambda m: typer.echo(m, err=True))
+        if not prototypes_only:
+            build(out, quantize=not no_quantize, log=lambda m: typer.echo(m, err=True))
         if not no_prototypes:
             build_prototypes(out, log=lambda m: typer.echo(m, err=True))
     except ImportError as exc:

@@ -186,31 +186,66 @@ def build(out_dir: Path | None = None, quantize: bool = True, log=print) -> dict
     return manifest
 
 
-def build_prototypes(out_dir: Path | None = None, log=print) -> Path | None:
-    """Precompute the ONNX prototype embeddings of every shipped rule with a ``context`` block
-    into ``models/cache/`` (the PrototypeStore's shipped tier)."""
-    from .confirm import PrototypeStore, model_key
-    from .context import RunContext
-    from .options import Options
+def context_rules(rules=None) -> list:
+    """The rules whose candidates the model confirms (those with a ``context`` block)."""
     from .ruleset import load_rules
 
+    rules = load_rules().rules if rules is None else rules
+    return [r for r in rules if r.context is not None and (r.context.artifact or r.context.correct)]
+
+
+def prototype_cache_path(directory: Path | None = None) -> Path:
+    """Where the shipped prototypes of the ONNX model in ``directory`` live (the file name is
+    the one :class:`normalizer.confirm.PrototypeStore` looks for)."""
+    directory = Path(directory or models_dir())
+    manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    return directory / "cache" / f"prototypes-onnx-{manifest['onnx']['sha256'][:12]}.npz"
+
+
+def prototype_coverage(directory: Path | None = None) -> tuple[int, int]:
+    """(rules with a context block whose prototypes are shipped, rules with a context block)."""
+    import numpy as np
+
+    from .confirm import _rule_key
+
+    rules = context_rules()
+    path = prototype_cache_path(directory)
+    if not path.is_file():
+        return 0, len(rules)
+    with np.load(path) as z:
+        keys = set(z.files)
+    return sum(_rule_key(r) + ":A" in keys for r in rules), len(rules)
+
+
+def build_prototypes(out_dir: Path | None = None, log=print) -> Path | None:
+    """Precompute the ONNX prototype embeddings of every shipped rule with a ``context`` block
+    into ``models/cache/`` (the PrototypeStore's shipped tier). Needs no torch."""
+    import numpy as np
+
+    from .confirm import _rule_key
+    from .embeddings import CachedEncoder, OnnxBackend
+
     out_dir = Path(out_dir or models_dir())
-    rules = [r for r in load_rules().rules if r.context is not None
-             and (r.context.artifact or r.context.correct)]
-    cache = out_dir / "cache"
+    rules = context_rules()
+    path = prototype_cache_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Stale caches belong to older exports and are never read again.
+    for old in path.parent.glob("prototypes-*.npz"):
+        if old != path:
+            old.unlink()
     if not rules:
         log("no shipped rule has a context block: no prototypes to cache")
         return None
-    ctx = RunContext(options=Options(backend="onnx"))
-    store = PrototypeStore(ctx)
-    store.get(rules)
-    key = model_key("onnx")
-    # Keep only this model's file: stale caches of an older export are never read again.
-    for old in cache.glob("prototypes-*.npz"):
-        if old.name != f"prototypes-{key}.npz":
-            old.unlink()
-    path = store.save(key, cache)
-    log(f"cached prototypes of {len(rules)} rules in {path}")
+    encoder = CachedEncoder("onnx")
+    encoder._backend = OnnxBackend(out_dir / ONNX_FILE, out_dir / TOKENIZER_FILE)
+    arrays = {}
+    for r in sorted(rules, key=lambda r: r.id):
+        key = _rule_key(r)
+        arrays[key + ":A"] = encoder.encode(list(r.context.artifact))
+        arrays[key + ":C"] = encoder.encode(list(r.context.correct))
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+    log(f"cached prototypes of {len(rules)} rules ({encoder.encoded} sentences) in {path}")
     return path
 
 
@@ -223,4 +258,7 @@ def info() -> dict:
     if onnx_file.is_file() and manifest:
         status["sha256_ok"] = sha256_of(onnx_file) == manifest["onnx"].get("sha256")
     status["prototype_caches"] = sorted(p.name for p in (d / "cache").glob("*.npz"))
+    if manifest:
+        covered, total = prototype_coverage(d)
+        status["prototypes_shipped"] = f"{covered}/{total} context rules"
     return {**status, **manifest}
