@@ -2,6 +2,7 @@
 
 A ``fire`` example must produce a finding of that rule (and, when it gives ``fix``, applying the
 rule's best suggestion must give exactly that text); a ``no_fire`` example must produce none.
+An example may carry a ``reference`` text (another report of the story), checked against it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .ruleset import load_rules
 def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
     failures = []
     for ex in rule.examples_fire:
-        hits = [f for f in normalizer.check(ex.text) if f.rule == rule.id]
+        hits = [f for f in normalizer.check(ex.text, reference=ex.reference) if f.rule == rule.id]
         if not hits:
             failures.append(f"{rule.id}: should fire on {ex.text!r}")
             continue
@@ -33,7 +34,7 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
             if got != ex.fix:
                 failures.append(f"{rule.id}: fix of {ex.text!r}\n     expected {ex.fix!r}\n     got      {got!r}")
     for ex in rule.examples_no_fire:
-        hits = [f for f in normalizer.check(ex.text) if f.rule == rule.id]
+        hits = [f for f in normalizer.check(ex.text, reference=ex.reference) if f.rule == rule.id]
         if hits:
             failures.append(f"{rule.id}: should not fire on {ex.text!r} (matched {hits[0].text!r})")
     return failures

@@ -40,6 +40,7 @@ REGEX_TIMEOUT_S = 0.25  # bound on one regex call over one sentence or paragraph
 class Example:
     text: str
     fix: str | None = None  # the text after applying the rule's best suggestion, if given
+    reference: str | None = None  # another report of the story (reference-mismatch rules)
 
 
 @dataclass
@@ -142,12 +143,14 @@ def _examples(path, rule_id, value) -> tuple[list[Example], list[Example]]:
             if isinstance(item, str):
                 exs.append(Example(item))
             elif isinstance(item, dict) and isinstance(item.get("text"), str):
-                fix = item.get("fix")
+                fix, ref = item.get("fix"), item.get("reference")
                 if fix is not None and not isinstance(fix, str):
                     raise RuleError(path, "'fix' must be a string", rule_id, f"examples.{key}")
-                exs.append(Example(item["text"], fix))
+                if ref is not None and not isinstance(ref, str):
+                    raise RuleError(path, "'reference' must be a string", rule_id, f"examples.{key}")
+                exs.append(Example(item["text"], fix, ref))
             else:
-                raise RuleError(path, "each example is a string or {text, fix}", rule_id,
+                raise RuleError(path, "each example is a string or {text, fix, reference}", rule_id,
                                 f"examples.{key}")
         out.append(exs)
     return out[0], out[1]
