@@ -1,10 +1,604 @@
-"""pronoun detector (placeholder: registered, finds nothing yet)."""
+"""French grammatical gender leaking into English pronouns.
+
+French refers to an organisation, a movement, a country or a thing with ``il``/``elle`` and
+``son``/``sa``; machine translation turns them into he/his/him or she/her ("the movement … when
+he came to power"). This detector scans the sentences in order and keeps a list of the
+candidate antecedents it has seen (a light-weight salience model, no parser):
+
+- persons: a title and a name ("Mr. Mujahid", "President Joe Biden"), any other run of two or
+  more capitalised words that is not an organisation or a country, a name seen before in full,
+  person nouns ("spokesman", "woman", "the 25-year-old"), and every he/she the detector left
+  alone (it refers to a person);
+- non-persons: collective and organisation nouns ("group", "movement", "government"),
+  acronyms of groups ("IS-K", "NATO"), countries, capitalised names headed by an organisation
+  word ("Islamic State", "Labour Party"), a few thing nouns ("law", "plan").
+
+A pronoun is flagged only when a non-person is in scope (its sentence or the one before) and no
+person of its gender is: none in the same sentence or the one before, none earlier in the same
+paragraph. A person further back lowers the confidence; a person named in the same sentence
+still leaves room in one construction ("X, whose movement … when he came to power": the pronoun
+sits in a clause whose subject is the collective). Once a pronoun is flagged, the next ones of
+the same gender follow it until a person of that gender turns up. Pronouns inside quotations
+are left alone (the speaker's words, and their referents are often outside the text), and so
+are pronouns whose own words name a person ("he said", "his wife").
+
+Every word list lives in the rule's settings (rules/fr-en/pronouns.yaml).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from ..context import make_finding
 from . import register
+
+_WORD = regex.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+_POSSESSIVE = regex.compile(r"^(?P<stem>.+?)['’]s?$")
+_ACRONYM = regex.compile(r"^[A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]{1,3})?s?$")
+# he/she and their forms: (gender, grammatical role)
+PRONOUNS = {
+    "he": ("m", "subject"), "him": ("m", "object"), "his": ("m", "possessive"),
+    "himself": ("m", "reflexive"), "she": ("f", "subject"), "her": ("f", "object-or-possessive"),
+    "herself": ("f", "reflexive"),
+}
+_CONTRACTED = regex.compile(r"^(?P<p>he|she)(?P<c>['’](?:s|ll|d))$", regex.IGNORECASE)
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+class SettingsError(ValueError):
+    pass
+
+
+def _words(settings: dict[str, Any], key: str) -> frozenset[str]:
+    words = settings.get(key) or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        # YAML reads bare yes/no/on/off as booleans: they must be quoted in word lists
+        raise SettingsError(f"settings.{key}: expected a list of strings (quote yes/no/on/off)")
+    return frozenset(w.lower() for w in words)
+
+
+@dataclass
+class Lexicon:
+    """The rule's word lists, lower-cased, built once per rule."""
+
+    titles_m: frozenset[str]
+    titles_f: frozenset[str]
+    titles: frozenset[str]  # gender-neutral: President, Minister, Dr, ...
+    person_nouns_m: frozenset[str]
+    person_nouns_f: frozenset[str]
+    person_nouns: frozenset[str]
+    person_acronyms: frozenset[str]
+    collectives: frozenset[str]
+    plural_collectives: frozenset[str]
+    things: frozenset[str]
+    org_headwords: frozenset[str]
+    organisations: frozenset[str]
+    countries: frozenset[str]
+    not_names: frozenset[str]  # capitalised words that name no one: days, months, function words
+    name_connectors: frozenset[str]
+    person_verbs: frozenset[str]
+    verb_fillers: frozenset[str]  # adverbs and auxiliaries between a pronoun and its verb
+    person_possessions: frozenset[str]
+    prepositions: frozenset[str]
+    determiners: frozenset[str]
+    relative_shadow: frozenset[str]  # "whose"
+    not_possessed: frozenset[str]  # words after "her" that make it an object pronoun
+    max_country_words: int
+    lookback: int
+    distance_factor: dict[int, float]
+    whose_confidence: float
+    oblique_factor: float
+    thing_factor: float
+
+    @classmethod
+    def from_settings(cls, s: dict[str, Any]) -> "Lexicon":
+        countries = _words(s, "countries")
+        factors = {int(k): float(v) for k, v in (s.get("person_distance_factor") or {}).items()}
+        return cls(
+            titles_m=_words(s, "titles_masculine"), titles_f=_words(s, "titles_feminine"),
+            titles=_words(s, "titles"),
+            person_nouns_m=_words(s, "person_nouns_masculine"),
+            person_nouns_f=_words(s, "person_nouns_feminine"),
+            person_nouns=_words(s, "person_nouns"), person_acronyms=_words(s, "person_acronyms"),
+            collectives=_words(s, "collective_nouns"),
+            plural_collectives=_words(s, "plural_collectives"), things=_words(s, "thing_nouns"),
+            org_headwords=_words(s, "organisation_headwords"), organisations=_words(s, "organisations"),
+            countries=countries, not_names=_words(s, "not_names"),
+            name_connectors=_words(s, "name_connectors"), person_verbs=_words(s, "person_verbs"),
+            verb_fillers=_words(s, "verb_fillers"), person_possessions=_words(s, "person_possessions"),
+            prepositions=_words(s, "prepositions"), determiners=_words(s, "determiners"),
+            relative_shadow=_words(s, "relative_shadow"), not_possessed=_words(s, "not_possessed"),
+            max_country_words=max((len(c.split()) for c in countries), default=1),
+            lookback=int(s.get("lookback", 4)),
+            distance_factor=factors or {2: 0.75, 3: 0.85},
+            whose_confidence=float(s.get("whose_confidence", 0.6)),
+            oblique_factor=float(s.get("oblique_factor", 0.9)),
+            thing_factor=float(s.get("thing_factor", 0.85)),
+        )
+
+
+_LEXICONS: dict[int, tuple[Any, Lexicon]] = {}
+
+
+def lexicon(rule) -> Lexicon:
+    key = id(rule)
+    hit = _LEXICONS.get(key)
+    if hit is None or hit[0] is not rule:
+        try:
+            hit = (rule, Lexicon.from_settings(rule.settings or {}))
+        except SettingsError as exc:
+            from ..errors import RuleError
+
+            raise RuleError(rule.path, str(exc), rule.id, "settings") from None
+        _LEXICONS[key] = hit
+    return hit[1]
+
+
+# -- mentions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def bare(self) -> str:
+        """Lower case without a possessive ending ("Biden’s" -> "biden")."""
+        m = _POSSESSIVE.match(self.text)
+        return (m.group("stem") if m else self.text).lower()
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class Mention:
+    sent: int  # index among the document's sentences
+    pos: int  # character offset
+    person: bool
+    gender: str | None  # "m", "f" or None (unknown or not a person)
+    text: str
+    plural: bool = False
+    oblique: bool = False  # inside a prepositional phrase: less likely the antecedent
+    thing: bool = False  # a thing noun rather than a group
+    chain_of: "Mention | None" = None  # a flagged pronoun: the non-person it stands for
+    confidence: float = 0.0
+
+
+@dataclass
+class State:
+    """What the scan remembers: every mention so far and the names seen in full."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    names: dict[str, str | None] = field(default_factory=dict)  # lower-cased name word -> gender
+
+
+def _tokens(text: str, offset: int) -> list[Token]:
+    return [Token(offset + m.start(), offset + m.end(), m.group(0)) for m in _WORD.finditer(text)]
+
+
+def _oblique(toks: list[Token], i: int, lex: Lexicon) -> bool:
+    """True when toks[i] is inside a prepositional phrase: it follows a preposition (past
+    determiners), or it is coordinated with a word that does ("in Afghanistan and Pakistan")."""
+    j = i - 1
+    while j >= 0 and toks[j].lower in lex.determiners:
+        j -= 1
+    if j >= 0 and toks[j].lower in ("and", "or") and j > 0:
+        j -= 1
+        while j > 0 and toks[j].capitalised and toks[j - 1].capitalised:
+            j -= 1  # to the first word of the conjunct before ("Saudi Arabia and ...")
+        return _oblique(toks, j, lex)
+    return j >= 0 and toks[j].lower in lex.prepositions
+
+
+def _joined(text: str, a: Token, b: Token, titles: frozenset[str]) -> bool:
+    """True when only spaces separate two words of one name (or the period of "Mr." or of an
+    initial, as in "George W. Bush")."""
+    gap = text[a.end : b.start]
+    if gap and gap.isspace():
+        return True
+    return (gap[:1] == "." and gap[1:].isspace() and gap[1:] != ""
+            and (a.lower in titles or (len(a.text) == 1 and a.text.isupper())))
+
+
+def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, int]]:
+    """Runs [a, b) of capitalised words, allowing connectors inside ("Bank of England"). A run
+    ends at punctuation, after a possessive ("Labour's Elizabeth Blackman") and before a title
+    that follows other words ("US President George Bush")."""
+    titles = lex.titles_m | lex.titles_f | lex.titles
+    runs = []
+    i = 0
+    while i < len(toks):
+        if not toks[i].capitalised or toks[i].lower in PRONOUNS:
+            i += 1
+            continue
+        j = i + 1
+        while (j < len(toks) and not _POSSESSIVE.match(toks[j - 1].text)
+               and _joined(text, toks[j - 1], toks[j], titles)):
+            if toks[j].capitalised and toks[j].lower not in PRONOUNS:
+                if toks[j].bare in titles and toks[j - 1].bare not in titles:
+                    break
+                j += 1
+            elif (toks[j].lower in lex.name_connectors and j + 1 < len(toks)
+                  and toks[j + 1].capitalised and _joined(text, toks[j], toks[j + 1], titles)):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _is_acronym(tok: Token) -> bool:
+    m = _POSSESSIVE.match(tok.text)
+    return bool(_ACRONYM.match(m.group("stem") if m else tok.text))
+
+
+def _is_country(words: list[str], lex: Lexicon) -> bool:
+    return " ".join(words) in lex.countries
+
+
+def _is_organisation(words: list[str], lex: Lexicon) -> bool:
+    """Headed by an organisation word: last ("Labour Party") or before "of" ("Bank of England")."""
+    if words[-1] in lex.org_headwords or words[-1] in lex.organisations:
+        return True
+    if any(p in lex.org_headwords for w in words if "-" in w for p in w.split("-")):
+        return True  # "Islamic State-Khorasan"
+    return any(w in lex.org_headwords and nxt in ("of", "for") for w, nxt in zip(words, words[1:]))
+
+
+def _classify_run(toks: list[Token], a: int, b: int, sent: int, state: State, lex: Lexicon,
+                  person_verb_next: bool) -> Mention | None:
+    """One mention for a run of capitalised tokens, or None when it names no one."""
+    while a < b and toks[a].bare in lex.not_names:
+        a += 1
+    if a >= b:
+        return None
+    run = toks[a:b]
+    words = [t.bare for t in run]
+    pos, text = run[0].start, " ".join(t.text for t in run)
+    oblique = _oblique(toks, a, lex)
+
+    def group(plural: bool = False) -> Mention:
+        return Mention(sent, pos, False, None, text, plural=plural, oblique=oblique)
+
+    def person(gender: str | None) -> Mention:
+        return Mention(sent, pos, True, gender, text, oblique=oblique)
+
+    if _is_organisation(words, lex):
+        return group(words[-1] in lex.plural_collectives)
+    if _is_country(words, lex):
+        return group()
+    # a title, then a name: a person, gendered by the title
+    titles = lex.titles_m | lex.titles_f | lex.titles
+    title_gender, k = None, 0
+    while k < len(words) and words[k] in titles:
+        w = words[k]
+        title_gender = "m" if w in lex.titles_m else "f" if w in lex.titles_f else title_gender
+        k += 1
+    if k:
+        for w in words[k:]:
+            if w not in lex.name_connectors:
+                state.names[w] = title_gender or state.names.get(w)
+        return person(title_gender)
+    if len(run) == 1:
+        w = words[0]
+        if w in lex.person_acronyms or w in lex.person_nouns:
+            return person(None)
+        if _is_acronym(run[0]):
+            return group()
+        if w in state.names:
+            return person(state.names[w])
+        if person_verb_next:
+            return person(None)
+        return None  # a lone capitalised word: a place, an adjective ("Sunni line"), unknown
+    if any(w in lex.org_headwords for w in words):
+        return group()
+    # two or more capitalised words and no organisation word: a person's name
+    for w in words:
+        if w not in lex.name_connectors:
+            state.names.setdefault(w, None)
+    return person(None)
+
+
+def _person_noun_gender(word: str, lex: Lexicon) -> tuple[bool, str | None]:
+    if word in lex.person_nouns_m:
+        return True, "m"
+    if word in lex.person_nouns_f:
+        return True, "f"
+    if word in lex.person_nouns or word.endswith("-year-old"):
+        return True, None
+    if word.endswith("woman") or word.endswith("women"):
+        return word.endswith("woman"), "f"
+    if word.endswith("man") and len(word) > 5 and word not in lex.things:
+        return True, "m"
+    return False, None
+
+
+def _next_word(toks: list[Token], i: int, lex: Lexicon) -> str | None:
+    j = i + 1
+    while j < len(toks) and toks[j].lower in lex.verb_fillers:
+        j += 1
+    return toks[j].lower if j < len(toks) else None
+
+
+# -- the scan ---------------------------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    pronoun: Token
+    gender: str
+    role: str
+    antecedent: Mention
+    confidence: float
+    why: str
+
+
+def _compatible(m: Mention, gender: str) -> bool:
+    return m.person and (m.gender is None or m.gender == gender)
+
+
+def _pick_antecedent(mentions: list[Mention], lex: Lexicon) -> tuple[Mention | None, float]:
+    """The most salient non-person: the latest that is not inside a prepositional phrase, else
+    the latest; a thing noun counts less than a group."""
+    groups = [m for m in mentions if not m.person and m.chain_of is None]
+    if not groups:
+        return None, 0.0
+    for pool, factor in (([m for m in groups if not m.oblique and not m.thing]), 1.0), \
+                        (([m for m in groups if not m.thing]), lex.oblique_factor), \
+                        ((groups), lex.thing_factor):
+        if pool:
+            return pool[-1], factor
+    return None, 0.0
+
+
+def _whose_shadow(toks: list[Token], person_pos: int, pronoun_i: int, sent_mentions: list[Mention],
+                  lex: Lexicon) -> Mention | None:
+    """In "X, whose movement made a promise when he came to power" the pronoun sits in a clause
+    whose subject is a collective: return that collective, else None."""
+    for k in range(pronoun_i - 1, -1, -1):
+        if toks[k].start <= person_pos:
+            return None
+        if toks[k].lower in lex.relative_shadow:
+            for m in sent_mentions:
+                if (not m.person and m.chain_of is None and toks[k].end < m.pos < toks[pronoun_i].start
+                        and m.pos <= toks[min(k + 3, len(toks) - 1)].start):
+                    return m
+            return None
+    return None
+
+
+def _distance(sent_a: int, sent_b: int, counted: list[bool]) -> int:
+    """Sentences from a to b, not counting headings."""
+    return sum(counted[k] for k in range(sent_a + 1, sent_b + 1)) if sent_b > sent_a else 0
+
+
+class Scanner:
+    def __init__(self, doc, rule, lex: Lexicon):
+        self.doc, self.rule, self.lex = doc, rule, lex
+        self.state = State()
+        self.para_of = [self._paragraph(s.start) for s in doc.sentences]
+        self.counted = [not _is_heading(doc.sentence_text(i)) for i in range(len(doc.sentences))]
+
+    def _paragraph(self, pos: int) -> int:
+        for k, p in enumerate(self.doc.paragraphs):
+            if p.start <= pos < p.end:
+                return k
+        return -1
+
+    def run(self) -> list[Candidate]:
+        found: list[Candidate] = []
+        prefix_end = self.doc.prefix.end
+        for i, span, text in self.doc.iter_sentences():
+            start = max(span.start, prefix_end)  # a metadata prefix is no part of the prose
+            if start >= span.end:
+                continue
+            found.extend(self._sentence(i, _tokens(self.doc.text[start : span.end], start)))
+        return found
+
+    def _mentions_of(self, i: int, toks: list[Token]) -> list[tuple[int, Mention]]:
+        """(token index, mention) for the names and nouns of one sentence (pronouns aside)."""
+        lex, out = self.lex, []
+        for a, b in _caps_runs(self.doc.text, toks, lex):
+            nxt = _next_word(toks, b - 1, lex)
+            m = _classify_run(toks, a, b, i, self.state, lex, nxt in lex.person_verbs)
+            if m is not None:
+                out.append((a, m))
+        for k, t in enumerate(toks):
+            if t.capitalised:
+                continue
+            w = t.lower
+            is_person, gender = _person_noun_gender(w, lex)
+            if is_person:
+                out.append((k, Mention(i, t.start, True, gender, t.text)))
+            elif w in lex.collectives or w in lex.plural_collectives:
+                out.append((k, Mention(i, t.start, False, None, t.text, plural=w in lex.plural_collectives,
+                                       oblique=_oblique(toks, k, lex))))
+            elif w in lex.things:
+                out.append((k, Mention(i, t.start, False, None, t.text, oblique=_oblique(toks, k, lex),
+                                       thing=True)))
+        return sorted(out, key=lambda x: x[1].pos)
+
+    def _sentence(self, i: int, toks: list[Token]) -> list[Candidate]:
+        doc, lex, state = self.doc, self.lex, self.state
+        sent_mentions = self._mentions_of(i, toks)
+        found = []
+        cursor = 0  # mentions of this sentence are added as the scan passes them
+        for k, t in enumerate(toks):
+            while cursor < len(sent_mentions) and sent_mentions[cursor][1].pos < t.start:
+                state.mentions.append(sent_mentions[cursor][1])
+                cursor += 1
+            base = _CONTRACTED.match(t.text)
+            word = (base.group("p") if base else t.text).lower()
+            if word not in PRONOUNS:
+                continue
+            gender, role = PRONOUNS[word]
+            cand = self._judge(i, k, toks, gender, role, [m for _, m in sent_mentions])
+            if cand is None:
+                state.mentions.append(Mention(i, t.start, True, gender, t.text))
+            else:
+                found.append(cand)
+                state.mentions.append(Mention(i, t.start, False, gender, t.text,
+                                              chain_of=cand.antecedent, confidence=cand.confidence))
+        state.mentions.extend(m for _, m in sent_mentions[cursor:])
+        return found
+
+    def _judge(self, i: int, k: int, toks: list[Token], gender: str, role: str,
+               sent_mentions: list[Mention]) -> Candidate | None:
+        doc, lex = self.doc, self.lex
+        t = toks[k]
+        if doc.in_quote(t.start, t.end):
+            return None
+        nxt = _next_word(toks, k, lex)
+        if role in ("subject",) and nxt in lex.person_verbs:
+            return None
+        if role in ("possessive", "object-or-possessive") and nxt in lex.person_possessions:
+            return None
+        if role == "possessive" and k + 1 < len(toks) and doc.text[t.end : toks[k + 1].start].strip():
+            return None  # "the decision was his." : an independent possessive
+        # a person named later in the same sentence ("When he arrived, Mr Smith said ...")
+        if any(m.person and m.pos > t.start and _compatible(m, gender) and not m.text.islower()
+               for m in sent_mentions):
+            return None
+        mentions = self.state.mentions
+        anchor = next((m for m in reversed(mentions)
+                       if (_compatible(m, gender)) or (m.chain_of is not None and m.gender == gender)), None)
+        scope = [m for m in mentions if _distance(m.sent, i, self.counted) <= 1]
+        antecedent, factor = _pick_antecedent(scope, lex)
+        conf = self.rule.confidence
+        why = "no person in scope"
+        if anchor is not None and anchor.chain_of is not None:
+            d = _distance(anchor.sent, i, self.counted)
+            if d > lex.lookback:
+                anchor = None
+            else:
+                antecedent = antecedent if antecedent is not None and anchor.sent < antecedent.sent else anchor.chain_of
+                factor = 1.0
+                conf = anchor.confidence
+                why = f"continues the pronoun for {anchor.chain_of.text!r}"
+        if anchor is not None and anchor.chain_of is None:
+            d = _distance(anchor.sent, i, self.counted)
+            if anchor.sent == i:
+                shadow = _whose_shadow(toks, anchor.pos, k, sent_mentions, lex)
+                if shadow is None:
+                    return None
+                antecedent, factor = shadow, 1.0
+                conf = lex.whose_confidence
+                why = f"in a clause whose subject is {shadow.text!r}"
+            elif d <= 1 or self.para_of[anchor.sent] == self.para_of[i]:
+                return None
+            elif d <= lex.lookback:
+                conf *= lex.distance_factor.get(d, 1.0)
+                why = f"the last person of that gender is {d} sentences back"
+        if antecedent is None:
+            return None
+        return Candidate(t, gender, role, antecedent, round(conf * factor, 4), why)
+
+
+def _is_heading(text: str) -> bool:
+    return not text.rstrip("”\"’' )").endswith((".", "!", "?", "…", ":"))
+
+
+# -- suggestions ------------------------------------------------------------------------------
+
+_IT = {"he": "it", "him": "it", "his": "its", "himself": "itself", "she": "it", "herself": "itself"}
+_THEY = {"he": "they", "him": "them", "his": "their", "himself": "themselves", "she": "they",
+         "herself": "themselves"}
+_THEY_VERBS = {"is": "are", "was": "were", "has": "have", "does": "do", "isn't": "aren't",
+               "isn’t": "aren’t", "wasn't": "weren't", "wasn’t": "weren’t", "hasn't": "haven't",
+               "hasn’t": "haven’t", "doesn't": "don't", "doesn’t": "don’t"}
+
+
+# verb forms that agree with "they" as well as with "he" ("he would" -> "they would")
+_AGREE_ANY = {"would", "will", "could", "can", "may", "might", "should", "must", "had", "did",
+              "came", "went", "took", "made", "gave", "got", "saw", "began", "became", "won",
+              "lost", "left", "led", "held", "kept", "sent", "set", "put", "cut", "hit", "ran",
+              "said", "told", "found", "brought", "bought", "fought", "sought", "thought",
+              "knew", "grew", "drew", "threw", "flew", "rose", "fell", "broke", "spoke", "stood"}
+
+
+def _match_case(word: str, model: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def _her_is_possessive(toks: list[Token], k: int, text: str, lex: Lexicon) -> bool:
+    if k + 1 >= len(toks) or text[toks[k].end : toks[k + 1].start].strip():
+        return False
+    return toks[k + 1].lower not in lex.not_possessed and not toks[k + 1].capitalised
+
+
+def _plural_verb(verb: str) -> str | None:
+    low = verb.lower()
+    if low in _THEY_VERBS:
+        return _THEY_VERBS[low]
+    if not low.endswith("s") or low.endswith(("ss", "us", "is")) or len(low) < 4:
+        return None
+    if low.endswith("ies"):
+        return verb[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def suggestions(doc, toks: list[Token], k: int, cand: Candidate, lex: Lexicon) -> tuple[int, list[str]]:
+    """(end of the span, [suggestions]): it/its first, they/their first for plural antecedents."""
+    t = toks[k]
+    m = _CONTRACTED.match(t.text)
+    word = (m.group("p") if m else t.text).lower()
+    key = word
+    if word == "her":
+        key = "his" if _her_is_possessive(toks, k, doc.text, lex) else "him"
+    it = _IT[key] + (m.group("c") if m else "")
+    out_it = [_match_case(it, t.text)]
+    end = t.end
+    they = None if m else _THEY[key]
+    if they and key in ("he", "she"):
+        j = k + 1  # the verb, past adverbs ("he now controls")
+        while (j < len(toks) and toks[j].lower in lex.verb_fillers
+               and toks[j].lower not in _AGREE_ANY and toks[j].lower not in _THEY_VERBS):
+            j += 1
+        nxt = toks[j] if j < len(toks) else None
+        plain = nxt is not None and not regex.search(r"[^\w\s’'-]", doc.text[t.end : nxt.start])
+        verb = _plural_verb(nxt.text) if plain and nxt.lower not in lex.not_possessed else None
+        if verb is not None:  # "he deviates" -> "they deviate" (and "it deviates")
+            end = nxt.end
+            between = doc.text[t.end : nxt.start]
+            they = f"{they}{between}{verb}"
+            out_it = [_match_case(it, t.text) + doc.text[t.end : end]]
+        elif not plain or not (nxt.lower in _AGREE_ANY or nxt.lower.endswith("ed")):
+            they = None  # cannot make the verb agree: offer "it" only
+    if they is not None:
+        they = _match_case(they, t.text)
+    options = out_it + ([they] if they else [])
+    if cand.antecedent.plural and they:
+        options.reverse()
+    return end, options
 
 
 @register("pronoun")
 def detect(doc, rule, ctx):
-    return []
+    lex = lexicon(rule)
+    cands = Scanner(doc, rule, lex).run()
+    findings = []
+    for c in cands:
+        s = doc.sentence_at(c.pronoun.start)
+        toks = _tokens(doc.text[s.start : s.end], s.start)
+        k = next(n for n, t in enumerate(toks) if t.start == c.pronoun.start)
+        end, opts = suggestions(doc, toks, k, c, lex)
+        findings.append(make_finding(
+            doc, rule, c.pronoun.start, end, opts, confidence=c.confidence,
+            message=f"{rule.message} Antecedent: {c.antecedent.text!r} ({c.why}).",
+            data={"antecedent": c.antecedent.text, "antecedent_start": c.antecedent.pos, "reason": c.why}))
+    return findings
