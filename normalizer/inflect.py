@@ -155,8 +155,13 @@ def _inflect_word(word: str, tag: str, pos: str) -> str:
 
 @lru_cache(maxsize=4096)
 def inflect(lemma: str, tag: str, pos: str = "v") -> str:
-    """Put ``lemma`` in form ``tag``. A multi-word lemma inflects its head (first) word:
-    ``inflect("claim responsibility", "ed") == "claimed responsibility"``."""
+    """Put ``lemma`` in form ``tag``. A multi-word lemma inflects its head: the first word of
+    a verb phrase, the last word of a compound noun:
+    ``inflect("claim responsibility", "ed") == "claimed responsibility"``,
+    ``inflect("suicide bomber", "s", "n") == "suicide bombers"``."""
+    if pos == "n":
+        rest, sep, head = lemma.rpartition(" ")
+        return rest + sep + _inflect_word(head, tag, pos)
     head, sep, rest = lemma.partition(" ")
     return _inflect_word(head, tag, pos) + sep + rest
 

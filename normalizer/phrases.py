@@ -174,7 +174,37 @@ def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str |
         else:
             out.append(tok)
     text = re.sub(r"\s{2,}", " ", "".join(out)).strip()
-    return match_case(text, matched_text)
+    return match_case(agree_articles(text), matched_text)
+
+
+_ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([\w'’-]+)")
+# Vowel letters that sound like a consonant, and a silent h.
+_A_BEFORE = ("uni", "use", "usu", "uti", "ura", "uro", "eu", "one", "once", "ubiq", "ukr", "u-")
+_AN_BEFORE = ("hour", "honest", "honor", "honour", "heir")
+
+
+def _wants_an(word: str) -> bool:
+    if len(word) > 1 and word.isupper():  # an acronym is read letter by letter: an AFP, a UN
+        return word[0] in "AEFHILMNORSX"
+    w = word.lower()
+    if w[0].isdigit():
+        return w[0] == "8" or w.startswith(("11", "18"))
+    if w.startswith(_AN_BEFORE):
+        return True
+    return w[0] in "aeiou" and not w.startswith(_A_BEFORE)
+
+
+def agree_articles(text: str) -> str:
+    """Make a/an agree with the word after it ("a" + "$1 possible" -> "a possible" for "an")."""
+
+    def fix(m: re.Match) -> str:
+        art, space, word = m.groups()
+        want = "an" if _wants_an(word) else "a"
+        if art.lower() == want:
+            return m.group(0)
+        return (want.capitalize() if art[0].isupper() else want) + space + word
+
+    return _ARTICLE.sub(fix, text)
 
 
 def match_case(replacement: str, original: str) -> str:

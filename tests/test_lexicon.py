@@ -44,3 +44,20 @@ def test_optional_choice_is_numbered_and_empty_when_absent():
                            ("The blast made 20 dead", "left 20 dead")]:
         m = regex.search(cp.regex, text, regex.I)
         assert render_suggestion("{leave} $1 $2 dead", cp, m.groupdict(), m.group(0)) == expected
+
+
+def test_compound_nouns_inflect_their_last_word():
+    from normalizer.inflect import inflect
+
+    assert inflect("suicide bomber", "s", "n") == "suicide bombers"
+    assert forms("suicide bomber", "n") == {"suicide bomber": "base", "suicide bombers": "s"}
+
+
+def test_suggestion_articles_agree_with_the_next_word():
+    from normalizer.phrases import agree_articles
+
+    assert agree_articles("an possible attack") == "a possible attack"
+    assert agree_articles("a AFP journalist") == "an AFP journalist"
+    assert agree_articles("A internship") == "An internship"
+    assert agree_articles("a UN envoy and an hour") == "a UN envoy and an hour"
+    assert agree_articles("an university") == "a university"
