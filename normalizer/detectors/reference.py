@@ -1,10 +1,233 @@
-"""reference detector (placeholder: registered, finds nothing yet)."""
+"""Reference mismatch: facts that disagree with another report of the same story.
+
+Off unless a reference is given (``mtnorm check --reference OTHER.txt``, ``reference=`` in the
+library). Each rule compares one kind of fact (``settings.compare``):
+
+- ``quantities``: counts, percentages, sums, durations ("Hundreds ... died" vs "over 100
+  fatalities"), read as ranges by :mod:`normalizer.detectors.quantities`;
+- ``dates``: "August 15" vs "August 16";
+- ``names``: near-identical spellings of a name ("Mujahed" vs "Mujahid").
+
+Only sentences holding such a fact are aligned, each with its most similar reference sentence
+(cosine of the embedding model's L2-normalised vectors; content-word overlap when there is no
+model). A quantity pair must also share an anchor (another quantity both sentences agree on,
+such as "13" soldiers) unless the sentences are near paraphrases.
+
+Two reports that disagree cannot both be right, and the report being checked is not always
+the wrong one: a quantity is flagged only when its phrasing is no more precise than the
+reference's (the vague "hundreds" against "over 100", the usual mistranslation of French "une
+centaine"); equal precision is reported with low confidence (not applied by default).
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from ..context import make_finding
+from ..language import EN_FUNCTION_WORDS
 from . import register
+from .dates import MONTHS
+from .quantities import VAGUE, Quantity, parse_quantities
+
+_MONTH_ALT = "|".join(MONTHS) + r"|Jan\.?|Feb\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+_DATE = re.compile(rf"\b(?:(?P<m1>{_MONTH_ALT})\s+(?P<d1>\d{{1,2}})\b|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH_ALT})\b)")
+_CAP_WORD = re.compile(r"(?<![\w’'])[A-ZÀ-Ý][a-zß-ÿ’'-]+")
+_CONTENT = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass
+class SentenceFacts:
+    index: int
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[tuple[int, int, int, int]] = field(default_factory=list)  # start, end, month, day
+
+
+def _month(word: str) -> int:
+    w = word.lower().rstrip(".")[:3]
+    return next(i + 1 for i, m in enumerate(MONTHS) if m.lower().startswith(w))
+
+
+def sentence_facts(doc, kinds: frozenset[str]) -> list[SentenceFacts]:
+    out = []
+    for i, s, _ in doc.iter_sentences():
+        if doc.in_prefix(s.start):
+            continue
+        f = SentenceFacts(i)
+        f.quantities = [q for q in parse_quantities(doc.text, s.start, s.end) if q.kind in kinds]
+        for m in _DATE.finditer(doc.text, s.start, s.end):
+            g = m.groupdict()
+            day = int(g["d1"] or g["d2"])
+            if 1 <= day <= 31:
+                f.dates.append((m.start(), m.end(), _month(g["m1"] or g["m2"]), day))
+        out.append(f)
+    return out
+
+
+# -- alignment -----------------------------------------------------------------------------
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in _CONTENT.findall(text)} - EN_FUNCTION_WORDS
+
+
+def similarities(ctx, doc_texts: list[str], ref_texts: list[str]):
+    """Matrix of sentence similarities and whether the model made it. Without a model: share
+    of content words in common (Jaccard), a weaker signal with its own threshold."""
+    vecs = ctx.encode(doc_texts + ref_texts) if doc_texts and ref_texts else None
+    if vecs is not None:
+        a, b = vecs[: len(doc_texts)], vecs[len(doc_texts) :]
+        return (a @ b.T).tolist(), True
+    sets_a = [_content_words(t) for t in doc_texts]
+    sets_b = [_content_words(t) for t in ref_texts]
+    return [[len(x & y) / max(1, len(x | y)) for y in sets_b] for x in sets_a], False
+
+
+def align(doc, ref, doc_ids: list[int], ref_ids: list[int], ctx, s: dict) -> dict[int, tuple[int, float]]:
+    """Each doc sentence -> (its most similar reference sentence, similarity), above threshold."""
+    if not doc_ids or not ref_ids:
+        return {}
+    sims, model = similarities(ctx, [doc.sentence_text(i) for i in doc_ids],
+                               [ref.sentence_text(j) for j in ref_ids])
+    floor = float(s.get("min_similarity", 0.5) if model else s.get("min_overlap", 0.2))
+    out = {}
+    for a, i in enumerate(doc_ids):
+        b = max(range(len(ref_ids)), key=lambda k: sims[a][k])
+        if sims[a][b] >= floor:
+            out[i] = (ref_ids[b], float(sims[a][b]) if model else 0.5 + float(sims[a][b]))
+    return out
+
+
+# -- quantities ----------------------------------------------------------------------------
+def unmatched_pairs(dq: list[Quantity], rq: list[Quantity]) -> tuple[list[tuple[Quantity, Quantity]], bool]:
+    """Quantity pairs that disagree (one unmatched quantity of a kind on each side), and
+    whether the sentences share an anchor (a quantity both agree on)."""
+    agree_d = {i for i, q in enumerate(dq) if any(q.kind == r.kind and q.overlaps(r) for r in rq)}
+    agree_r = {j for j, r in enumerate(rq) if any(q.kind == r.kind and q.overlaps(r) for q in dq)}
+    pairs = []
+    for kind in {q.kind for q in dq}:
+        ud = [q for i, q in enumerate(dq) if i not in agree_d and q.kind == kind]
+        ur = [r for j, r in enumerate(rq) if j not in agree_r and r.kind == kind]
+        if len(ud) == 1 and len(ur) == 1:
+            pairs.append((ud[0], ur[0]))
+    return pairs, bool(agree_d)
+
+
+def quantity_suggestions(doc, ref, q: Quantity, r: Quantity, s: dict) -> list[str]:
+    """The reference's phrasing in place of the document's: "Hundreds" -> "Over 100 people"."""
+    phrase = ref.text[r.start : r.num_end]
+    if r.precision == VAGUE and q.has_noun:
+        phrase = ref.text[r.start : r.end]
+        if not phrase.endswith(" of"):
+            phrase += " of"
+    elif not q.has_noun and q.kind == "count":
+        phrase += " " + str(s.get("default_noun", "people"))  # "Hundreds, including ..., died"
+    variants = [phrase]
+    lead = phrase.split(" ", 1)
+    if lead[0].lower() == "over" and len(lead) == 2:
+        variants.append("more than " + lead[1])
+    upper = doc.text[q.start : q.start + 1].isupper()
+    return [v[:1].upper() + v[1:] if upper else v[:1].lower() + v[1:] for v in variants]
+
+
+def _compare_quantities(doc, ref, rule, ctx):
+    s = rule.settings
+    kinds = frozenset(s.get("kinds") or ("count", "percent", "money", "duration"))
+    dfacts = [f for f in sentence_facts(doc, kinds) if f.quantities]
+    rfacts = {f.index: f for f in sentence_facts(ref, kinds) if f.quantities}
+    aligned = align(doc, ref, [f.index for f in dfacts], list(rfacts), ctx, s)
+    paraphrase = float(s.get("paraphrase_similarity", 0.8))
+    for f in dfacts:
+        if f.index not in aligned:
+            continue
+        j, sim = aligned[f.index]
+        pairs, anchored = unmatched_pairs(f.quantities, rfacts[j].quantities)
+        if not (anchored or sim >= paraphrase):
+            continue
+        for q, r in pairs:
+            if q.precision > r.precision:
+                continue  # the document is the more precise report: trust it
+            conf = rule.confidence * (1.0 if q.precision < r.precision else float(s.get("same_precision_factor", 0.5)))
+            yield make_finding(
+                doc, rule, q.start, q.end,
+                quantity_suggestions(doc, ref, q, r, s), confidence=conf,
+                message=f"{rule.message} The reference says “{ref.text[r.start:r.end].strip()}”.",
+                data={"reference_sentence": ref.sentence_text(j), "similarity": round(sim, 4)})
+
+
+# -- dates ---------------------------------------------------------------------------------
+def _compare_dates(doc, ref, rule, ctx):
+    s = rule.settings
+    dfacts = [f for f in sentence_facts(doc, frozenset()) if len(f.dates) == 1]
+    rfacts = {f.index: f for f in sentence_facts(ref, frozenset()) if len(f.dates) == 1}
+    aligned = align(doc, ref, [f.index for f in dfacts], list(rfacts), ctx,
+                    {**s, "min_similarity": s.get("min_similarity", 0.75)})
+    for f in dfacts:
+        if f.index not in aligned:
+            continue
+        j, sim = aligned[f.index]
+        (a, b, month, day), (ra, rb, rmonth, rday) = f.dates[0], rfacts[j].dates[0]
+        if (month, day) == (rmonth, rday):
+            continue
+        yield make_finding(doc, rule, a, b, [ref.text[ra:rb]],
+                           message=f"{rule.message} The reference says “{ref.text[ra:rb]}”.",
+                           data={"reference_sentence": ref.sentence_text(j), "similarity": round(sim, 4)})
+
+
+# -- names ---------------------------------------------------------------------------------
+def _name_words(doc) -> dict[str, list[int]]:
+    """Capitalised words (not sentence-initial) -> their positions."""
+    out: dict[str, list[int]] = {}
+    starts = {s.start for s in doc.sentences}
+    for m in _CAP_WORD.finditer(doc.text, doc.prefix.end):
+        if m.start() in starts:
+            continue
+        out.setdefault(m.group(0).rstrip("’'"), []).append(m.start())
+    return out
+
+
+def near_miss(word: str, candidates, min_ratio: float) -> str | None:
+    """A differently spelled form of ``word`` among ``candidates`` ("Mujahed"/"Mujahid")."""
+    best, best_r = None, min_ratio
+    for c in candidates:
+        if c == word or c[0] != word[0] or abs(len(c) - len(word)) > 2 or min(len(c), len(word)) < 5:
+            continue
+        r = difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio()
+        if r >= best_r and c.lower() != word.lower():
+            best, best_r = c, r
+    return best
+
+
+def _compare_names(doc, ref, rule, ctx):
+    s = rule.settings
+    dn, rn = _name_words(doc), _name_words(ref)
+    min_ratio = float(s.get("min_ratio", 0.8))
+    todo = []
+    for w, positions in dn.items():
+        if w in rn:
+            continue
+        v = near_miss(w, [c for c in rn if c not in dn], min_ratio)
+        if v:
+            todo.extend((pos, w, v) for pos in positions)
+    if not todo:
+        return
+    doc_ids = sorted({doc.sentence_index(p) for p, _, _ in todo})
+    ref_ids = sorted({ref.sentence_index(p) for _, _, v in todo for p in rn[v]})
+    aligned = align(doc, ref, doc_ids, ref_ids, ctx, s)
+    for pos, w, v in todo:
+        hit = aligned.get(doc.sentence_index(pos))
+        if hit is None or hit[0] not in {ref.sentence_index(p) for p in rn[v]}:
+            continue
+        yield make_finding(doc, rule, pos, pos + len(w), [v],
+                           message=f"{rule.message} The reference spells it “{v}”.",
+                           data={"reference_sentence": ref.sentence_text(hit[0]), "similarity": round(hit[1], 4)})
+
+
+_COMPARE = {"quantities": _compare_quantities, "dates": _compare_dates, "names": _compare_names}
 
 
 @register("reference")
 def detect(doc, rule, ctx):
-    return []
+    ref = getattr(ctx, "reference", None)
+    if ref is None:
+        return []
+    return list(_COMPARE[rule.settings.get("compare", "quantities")](doc, ref, rule, ctx))
