@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where used: a clean document never needs it
+    import numpy as np
 
-if TYPE_CHECKING:
     from .context import RunContext
     from .ruleset import Rule
 
@@ -71,6 +71,8 @@ class PrototypeStore:
         if self._loaded_key == key:
             return
         self._loaded_key = key
+        import numpy as np
+
         for f in self._files(key):
             if f.is_file():
                 try:
@@ -109,6 +111,8 @@ class PrototypeStore:
 
     def save(self, key: str, directory: Path) -> Path | None:
         """Write every prototype in memory to ``directory`` atomically (best effort)."""
+        import numpy as np
+
         path = directory / f"prototypes-{key}.npz"
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -153,6 +157,8 @@ def score(ctx: "RunContext", candidates: list[Candidate]) -> list[float] | None:
     model is unavailable."""
     if not candidates:
         return []
+    import numpy as np
+
     rules = list({c.rule.id: c.rule for c in candidates}.values())
     protos = ctx.prototypes.get(rules)
     if protos is None:
