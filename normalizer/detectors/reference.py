@@ -71,15 +71,16 @@ def _content_words(text: str) -> set[str]:
 
 
 def similarities(ctx, doc_texts: list[str], ref_texts: list[str]):
-    """Matrix of sentence similarities and whether the model made it. Without a model: share
-    of content words in common (Jaccard), a weaker signal with its own threshold."""
+    """Matrix of sentence similarities and whether the model made it. Without a model: the
+    content words in common over those of the shorter sentence (overlap coefficient), a weaker
+    signal with its own threshold."""
     vecs = ctx.encode(doc_texts + ref_texts) if doc_texts and ref_texts else None
     if vecs is not None:
         a, b = vecs[: len(doc_texts)], vecs[len(doc_texts) :]
         return (a @ b.T).tolist(), True
     sets_a = [_content_words(t) for t in doc_texts]
     sets_b = [_content_words(t) for t in ref_texts]
-    return [[len(x & y) / max(1, len(x | y)) for y in sets_b] for x in sets_a], False
+    return [[len(x & y) / max(1, min(len(x), len(y))) for y in sets_b] for x in sets_a], False
 
 
 def align(doc, ref, doc_ids: list[int], ref_ids: list[int], ctx, s: dict) -> dict[int, tuple[int, float]]:
