@@ -36,6 +36,34 @@ BUILTIN_RULES_DIRS = (_PACKAGE_DIR / "_data" / "rules", _PACKAGE_DIR.parent / "r
 REGEX_TIMEOUT_S = 0.25  # bound on one regex call over one sentence or paragraph
 
 
+class LazyPattern:
+    """A compiled regex, compiled on first use. ``regex.compile`` costs milliseconds a pattern
+    (its parser is Python), which would make the shipped rules most of `mtnorm check`'s start-up
+    time; a document only reaches the few rules its anchor words select. Shipped rules are
+    validated by the test suite (``tests/test_startup.py`` compiles every one of them), so only
+    they are deferred: user rule files are still compiled, and so checked, as they load."""
+
+    __slots__ = ("pattern", "flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int):
+        self.pattern, self.flags, self._compiled = pattern, flags, None
+
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = regex.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def __getattr__(self, name: str):  # search, finditer, groupindex, ...: the compiled regex's
+        return getattr(self.compiled(), name)
+
+    def __reduce__(self):  # pickled uncompiled, for worker processes
+        return (LazyPattern, (self.pattern, self.flags))
+
+
+def _is_shipped(path: str) -> bool:
+    return any(Path(path).is_relative_to(d) for d in BUILTIN_RULES_DIRS)
+
+
 @dataclass
 class Example:
     text: str
@@ -113,6 +141,8 @@ def _check_regex(path: str, rule_id: str, fname: str, source: str, flags: int = 
     if not generated and _NESTED_QUANTIFIER.search(source):
         raise RuleError(path, "nested unbounded quantifier (catastrophic backtracking risk): "
                         "rewrite without a quantified group containing + or *", rule_id, fname)
+    if _is_shipped(path):
+        return LazyPattern(source, flags | regex.V0)
     try:
         return regex.compile(source, flags | regex.V0)
     except regex.error as exc:

@@ -1,0 +1,35 @@
+"""Start-up hygiene: what `mtnorm check` defers must stay correct when it is finally needed.
+(Speed itself is measured in benchmarks/, not here.)"""
+
+from __future__ import annotations
+
+import pickle
+
+from normalizer.ruleset import LazyPattern, load_rules
+
+
+def _patterns(rule):
+    yield from ([rule.regex] if rule.regex is not None else [])
+    yield from rule.unless_rx
+    yield from rule.unless_sentence_rx
+    yield from rule.requires_rx
+
+
+def test_every_shipped_pattern_compiles():
+    """Shipped rules compile their regexes lazily; this is where an invalid one is caught."""
+    count = 0
+    for rule in load_rules().rules:
+        for rx in _patterns(rule):
+            if isinstance(rx, LazyPattern):
+                rx.compiled()  # raises regex.error on an invalid pattern
+            count += 1
+    assert count > 0
+
+
+def test_lazy_pattern_behaves_like_the_compiled_one():
+    lazy = LazyPattern(r"(?P<w>\bconfess\w*)", 2)  # 2 = IGNORECASE
+    assert lazy._compiled is None
+    assert lazy.search("They Confessed it").group("w") == "Confessed"
+    assert "w" in lazy.groupindex
+    clone = pickle.loads(pickle.dumps(lazy))
+    assert clone._compiled is None and clone.search("confess").group(0) == "confess"
