@@ -135,7 +135,9 @@ def measure(normalizer: Normalizer, docs: Iterator[Doc], sections: list[Section]
                     t.by_rule[f.rule] += 1
                     if len(t.examples[s.name]) < keep:
                         ctx = d.text[max(0, f.start - 80) : f.end + 60].replace("\n", " ")
-                        t.examples[s.name].append((d.id, f.rule, f.text, f.suggestions[:1], ctx))
+                        why = ", ".join(f"{k}={v}" for k, v in f.data.items() if k in ("antecedent", "reason"))
+                        t.examples[s.name].append((d.id, f.rule, f.text, f.suggestions[:1],
+                                                   f"{ctx} [{f.confidence:.2f} {why}]" if why else ctx))
     return t
 
 

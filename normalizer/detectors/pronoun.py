@@ -87,6 +87,7 @@ class Lexicon:
     determiners: frozenset[str]
     relative_shadow: frozenset[str]  # "whose"
     not_possessed: frozenset[str]  # words after "her" that make it an object pronoun
+    not_person_nouns: frozenset[str]  # "-er"/"-or"/"-ist" words that are no agents
     max_country_words: int
     lookback: int
     distance_factor: dict[int, float]
@@ -112,6 +113,7 @@ class Lexicon:
             verb_fillers=_words(s, "verb_fillers"), person_possessions=_words(s, "person_possessions"),
             prepositions=_words(s, "prepositions"), determiners=_words(s, "determiners"),
             relative_shadow=_words(s, "relative_shadow"), not_possessed=_words(s, "not_possessed"),
+            not_person_nouns=_words(s, "not_person_nouns"),
             max_country_words=max((len(c.split()) for c in countries), default=1),
             lookback=int(s.get("lookback", 4)),
             distance_factor=factors or {2: 0.75, 3: 0.85},
@@ -171,6 +173,7 @@ class Mention:
     plural: bool = False
     oblique: bool = False  # inside a prepositional phrase: less likely the antecedent
     thing: bool = False  # a thing noun rather than a group
+    coordinated: bool = False  # one of "X and Y"
     chain_of: "Mention | None" = None  # a flagged pronoun: the non-person it stands for
     confidence: float = 0.0
 
@@ -187,18 +190,25 @@ def _tokens(text: str, offset: int) -> list[Token]:
     return [Token(offset + m.start(), offset + m.end(), m.group(0)) for m in _WORD.finditer(text)]
 
 
-def _oblique(toks: list[Token], i: int, lex: Lexicon) -> bool:
+def _oblique(text: str, toks: list[Token], i: int, lex: Lexicon) -> bool:
     """True when toks[i] is inside a prepositional phrase: it follows a preposition (past
-    determiners), or it is coordinated with a word that does ("in Afghanistan and Pakistan")."""
+    determiners and adjectives, never past punctuation), or it is coordinated with a word that
+    does ("in Afghanistan and Pakistan")."""
+
+    def adjacent(j: int) -> bool:
+        return text[toks[j].end : toks[j + 1].start].isspace()
+
     j = i - 1
-    while j >= 0 and toks[j].lower in lex.determiners:
+    while j >= 0 and toks[j].lower in lex.determiners and adjacent(j):
         j -= 1
-    if j >= 0 and toks[j].lower in ("and", "or") and j > 0:
+    if j < 0 or not adjacent(j):
+        return False
+    if toks[j].lower in ("and", "or") and j > 0:
         j -= 1
         while j > 0 and toks[j].capitalised and toks[j - 1].capitalised:
             j -= 1  # to the first word of the conjunct before ("Saudi Arabia and ...")
-        return _oblique(toks, j, lex)
-    return j >= 0 and toks[j].lower in lex.prepositions
+        return _oblique(text, toks, j, lex)
+    return toks[j].lower in lex.prepositions
 
 
 def _joined(text: str, a: Token, b: Token, titles: frozenset[str]) -> bool:
@@ -257,7 +267,7 @@ def _is_organisation(words: list[str], lex: Lexicon) -> bool:
     return any(w in lex.org_headwords and nxt in ("of", "for") for w, nxt in zip(words, words[1:]))
 
 
-def _classify_run(toks: list[Token], a: int, b: int, sent: int, state: State, lex: Lexicon,
+def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, state: State, lex: Lexicon,
                   person_verb_next: bool) -> Mention | None:
     """One mention for a run of capitalised tokens, or None when it names no one."""
     while a < b and toks[a].bare in lex.not_names:
@@ -267,7 +277,7 @@ def _classify_run(toks: list[Token], a: int, b: int, sent: int, state: State, le
     run = toks[a:b]
     words = [t.bare for t in run]
     pos, text = run[0].start, " ".join(t.text for t in run)
-    oblique = _oblique(toks, a, lex)
+    oblique = _oblique(doc_text, toks, a, lex)
 
     def group(plural: bool = False) -> Mention:
         return Mention(sent, pos, False, None, text, plural=plural, oblique=oblique)
@@ -325,6 +335,28 @@ def _person_noun_gender(word: str, lex: Lexicon) -> tuple[bool, str | None]:
     return False, None
 
 
+_AUXILIARIES = frozenset({"has", "had", "is", "was", "will", "would", "can", "could", "may",
+                          "might", "should", "must", "does", "did"})
+_COORDINATION = regex.compile(r"^\s*,?\s*(?:and|or|nor)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$",
+                              regex.IGNORECASE)
+
+
+def _looks_like_person_noun(word: str, lex: Lexicon) -> bool:
+    """Agent nouns not in the lists ("blogger", "attendant", "tourist"), minus the common
+    things with the same endings (``not_person_nouns``)."""
+    return (len(word) >= 6 and word.endswith(("er", "or", "ist", "ian", "ant"))
+            and word not in lex.not_person_nouns and "-" not in word)
+
+
+def _mark_coordinated(mentions: list[Mention], text: str) -> None:
+    """"Labour and the Tories", "France or Germany": a coordinated pair is plural, so neither
+    is the antecedent of he/she."""
+    for a, b in zip(mentions, mentions[1:]):
+        if a.sent == b.sent and _COORDINATION.match(text[a.pos + len(a.text) : b.pos]):
+            a.plural = b.plural = True
+            a.coordinated = b.coordinated = True
+
+
 def _next_word(toks: list[Token], i: int, lex: Lexicon) -> str | None:
     j = i + 1
     while j < len(toks) and toks[j].lower in lex.verb_fillers:
@@ -362,12 +394,15 @@ def _pick_antecedent(mentions: list[Mention], lex: Lexicon) -> tuple[Mention | N
     return None, 0.0
 
 
-def _whose_shadow(toks: list[Token], person_pos: int, pronoun_i: int, sent_mentions: list[Mention],
-                  lex: Lexicon) -> Mention | None:
+def _whose_shadow(text: str, toks: list[Token], person_pos: int, pronoun_i: int,
+                  sent_mentions: list[Mention], lex: Lexicon) -> Mention | None:
     """In "X, whose movement made a promise when he came to power" the pronoun sits in a clause
-    whose subject is a collective: return that collective, else None."""
+    whose subject is a collective: return that collective, else None. The relative clause must
+    still be running (no punctuation between "whose" and the pronoun)."""
     for k in range(pronoun_i - 1, -1, -1):
         if toks[k].start <= person_pos:
+            return None
+        if regex.search(r"[,;:()—–\"“”]", text[toks[k].end : toks[k + 1].start]):
             return None
         if toks[k].lower in lex.relative_shadow:
             for m in sent_mentions:
@@ -409,9 +444,9 @@ class Scanner:
     def _mentions_of(self, i: int, toks: list[Token]) -> list[tuple[int, Mention]]:
         """(token index, mention) for the names and nouns of one sentence (pronouns aside)."""
         lex, out = self.lex, []
-        for a, b in _caps_runs(self.doc.text, toks, lex):
-            nxt = _next_word(toks, b - 1, lex)
-            m = _classify_run(toks, a, b, i, self.state, lex, nxt in lex.person_verbs)
+        text = self.doc.text
+        for a, b in _caps_runs(text, toks, lex):
+            m = _classify_run(text, toks, a, b, i, self.state, lex, self._verb_follows(toks, b - 1))
             if m is not None:
                 out.append((a, m))
         for k, t in enumerate(toks):
@@ -420,14 +455,48 @@ class Scanner:
             w = t.lower
             is_person, gender = _person_noun_gender(w, lex)
             if is_person:
-                out.append((k, Mention(i, t.start, True, gender, t.text)))
+                out.append((k, Mention(i, t.start, True, gender, t.text, oblique=_oblique(text, toks, k, lex))))
             elif w in lex.collectives or w in lex.plural_collectives:
                 out.append((k, Mention(i, t.start, False, None, t.text, plural=w in lex.plural_collectives,
-                                       oblique=_oblique(toks, k, lex))))
+                                       oblique=_oblique(text, toks, k, lex))))
             elif w in lex.things:
-                out.append((k, Mention(i, t.start, False, None, t.text, oblique=_oblique(toks, k, lex),
+                out.append((k, Mention(i, t.start, False, None, t.text, oblique=_oblique(text, toks, k, lex),
                                        thing=True)))
-        return sorted(out, key=lambda x: x[1].pos)
+            elif _looks_like_person_noun(w, lex):
+                out.append((k, Mention(i, t.start, True, None, t.text, oblique=_oblique(text, toks, k, lex))))
+        out.sort(key=lambda x: x[1].pos)
+        _mark_coordinated([m for _, m in out], text)
+        return out
+
+    def _verb_follows(self, toks: list[Token], k: int) -> bool:
+        """True when toks[k] is directly followed by a verb that takes a person or by an
+        auxiliary or a past tense ("Rowling revealed", "Kilroy has"): a lone capitalised word
+        used so is more likely a person's name than a place or an adjective."""
+        if k + 1 >= len(toks) or not self.doc.text[toks[k].end : toks[k + 1].start].isspace():
+            return False
+        w = toks[k + 1].lower
+        return (w in self.lex.person_verbs or w in _AUXILIARIES
+                or (w.endswith("ed") and len(w) > 4 and not toks[k + 1].capitalised))
+
+    def _subject(self, i: int, before: int | None = None) -> Mention | None:
+        """The first mention of sentence ``i`` outside a prepositional phrase (before offset
+        ``before``): its subject, near enough, and the likeliest antecedent of a pronoun."""
+        for m in self.state.mentions:
+            if m.sent == i and not m.oblique and (before is None or m.pos < before):
+                return m
+        return None
+
+    def _subject_antecedent(self, i: int, pos: int) -> Mention | None:
+        """The non-person subject of this sentence (before the pronoun) or, failing any
+        subject there, of the sentence before; None when that subject is a person, a thing or
+        two things coordinated ("Labour and the Tories")."""
+        subj = self._subject(i, pos)
+        if subj is None:
+            prev = next((j for j in range(i - 1, -1, -1) if self.counted[j]), None)
+            subj = self._subject(prev) if prev is not None else None
+        if subj is None or subj.person or subj.chain_of is not None or subj.coordinated or subj.thing:
+            return None
+        return subj
 
     def _sentence(self, i: int, toks: list[Token]) -> list[Candidate]:
         doc, lex, state = self.doc, self.lex, self.state
@@ -445,10 +514,10 @@ class Scanner:
             gender, role = PRONOUNS[word]
             cand = self._judge(i, k, toks, gender, role, [m for _, m in sent_mentions])
             if cand is None:
-                state.mentions.append(Mention(i, t.start, True, gender, t.text))
+                state.mentions.append(Mention(i, t.start, True, gender, t.text, oblique=role != "subject"))
             else:
                 found.append(cand)
-                state.mentions.append(Mention(i, t.start, False, gender, t.text,
+                state.mentions.append(Mention(i, t.start, False, gender, t.text, oblique=role != "subject",
                                               chain_of=cand.antecedent, confidence=cand.confidence))
         state.mentions.extend(m for _, m in sent_mentions[cursor:])
         return found
@@ -466,43 +535,42 @@ class Scanner:
             return None
         if role == "possessive" and k + 1 < len(toks) and doc.text[t.end : toks[k + 1].start].strip():
             return None  # "the decision was his." : an independent possessive
-        # a person named later in the same sentence ("When he arrived, Mr Smith said ...")
-        if any(m.person and m.pos > t.start and _compatible(m, gender) and not m.text.islower()
+        # a person later in the same sentence ("When he arrived, Mr Smith said ...", "In her
+        # ruling, the judge said ..."), unless a noun inside a prepositional phrase ("in exile")
+        if any(m.person and m.pos > t.start and _compatible(m, gender) and (m.text[:1].isupper() or not m.oblique)
                for m in sent_mentions):
             return None
         mentions = self.state.mentions
         anchor = next((m for m in reversed(mentions)
-                       if (_compatible(m, gender)) or (m.chain_of is not None and m.gender == gender)), None)
-        scope = [m for m in mentions if _distance(m.sent, i, self.counted) <= 1]
-        antecedent, factor = _pick_antecedent(scope, lex)
+                       if _compatible(m, gender) or (m.chain_of is not None and m.gender == gender)), None)
+        if anchor is not None and _distance(anchor.sent, i, self.counted) > lex.lookback:
+            anchor = None
         conf = self.rule.confidence
-        why = "no person in scope"
         if anchor is not None and anchor.chain_of is not None:
-            d = _distance(anchor.sent, i, self.counted)
-            if d > lex.lookback:
-                anchor = None
-            else:
-                antecedent = antecedent if antecedent is not None and anchor.sent < antecedent.sent else anchor.chain_of
-                factor = 1.0
-                conf = anchor.confidence
-                why = f"continues the pronoun for {anchor.chain_of.text!r}"
-        if anchor is not None and anchor.chain_of is None:
-            d = _distance(anchor.sent, i, self.counted)
-            if anchor.sent == i:
-                shadow = _whose_shadow(toks, anchor.pos, k, sent_mentions, lex)
-                if shadow is None:
-                    return None
-                antecedent, factor = shadow, 1.0
-                conf = lex.whose_confidence
-                why = f"in a clause whose subject is {shadow.text!r}"
-            elif d <= 1 or self.para_of[anchor.sent] == self.para_of[i]:
+            # the pronoun goes on referring to what the last flagged one stood for, or to a
+            # group named since
+            scope = [m for m in mentions if _distance(m.sent, i, self.counted) <= 1 and m.pos > anchor.pos]
+            newer, _ = _pick_antecedent(scope, lex)
+            antecedent = newer if newer is not None and not newer.plural else anchor.chain_of
+            return Candidate(t, gender, role, antecedent, anchor.confidence,
+                             f"continues the pronoun for {anchor.chain_of.text!r}")
+        if anchor is not None and anchor.sent == i:
+            shadow = _whose_shadow(doc.text, toks, anchor.pos, k, sent_mentions, lex)
+            if shadow is None:
                 return None
-            elif d <= lex.lookback:
-                conf *= lex.distance_factor.get(d, 1.0)
-                why = f"the last person of that gender is {d} sentences back"
+            return Candidate(t, gender, role, shadow, lex.whose_confidence,
+                             f"in a clause whose subject is {shadow.text!r}")
+        why = "no person of that gender in the text before"
+        if anchor is not None:
+            d = _distance(anchor.sent, i, self.counted)
+            if d <= 1 or self.para_of[anchor.sent] == self.para_of[i]:
+                return None
+            conf *= lex.distance_factor.get(d, 1.0)
+            why = f"the last person of that gender is {d} sentences back"
+        antecedent = self._subject_antecedent(i, t.start)
         if antecedent is None:
             return None
-        return Candidate(t, gender, role, antecedent, round(conf * factor, 4), why)
+        return Candidate(t, gender, role, antecedent, round(conf, 4), why)
 
 
 def _is_heading(text: str) -> bool:
