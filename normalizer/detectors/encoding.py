@@ -54,13 +54,15 @@ def _diff_span(a: str, b: str) -> tuple[int, int, int]:
 
 @register("encoding")
 def detect(doc, rule, ctx):
-    import ftfy
-
-    config = _config(bool(rule.settings.get("unescape_html", True)))
+    config = None  # ftfy is imported on the first suspect line: clean text never pays for it
     for para in doc.paragraphs:
         line = doc.text[para.start : para.end]
         if not _SUSPECT.search(line):
             continue
+        import ftfy
+
+        if config is None:
+            config = _config(bool(rule.settings.get("unescape_html", True)))
         fixed = ftfy.fix_text(line, config)
         if fixed == line:
             continue
