@@ -199,17 +199,19 @@ def _participle_index(words: list[Token], irregular: frozenset[str]) -> int | No
     return None
 
 
-def _phrase_after_by(toks: list[Token], k: int, connectors: frozenset[str]) -> tuple[int, int] | None:
-    """Token range [a, b) of the capitalised name phrase after ``by`` at index ``k`` (an
-    optional 'the' is skipped)."""
+def _agent_phrases(text: str, toks: list[Token], k: int, min_words: int,
+                   max_words: int) -> Iterator[tuple[int, int]]:
+    """Token ranges [a, b) after ``by`` at index ``k`` (past an optional 'the'), longest first:
+    a name ("President Joe Biden", "Dutch government") or any phrase of three words or more."""
     a = k + 1
     if a < len(toks) and toks[a].lower == "the":
         a += 1
     b = a
-    while b < len(toks) and (toks[b].capitalised or (
-            toks[b].lower in connectors and b + 1 < len(toks) and toks[b + 1].capitalised and b > a)):
+    while b < len(toks) and b - a < max_words and (b == a or text[toks[b - 1].end : toks[b].start] == " "):
         b += 1
-    return (a, b) if b > a else None
+    for n in range(b - a, min_words - 1, -1):
+        if toks[a].capitalised or n >= 3:
+            yield a, a + n
 
 
 def _find_possessor(toks: list[Token], name: list[str], lo: int, hi: int) -> int | None:
@@ -237,20 +239,22 @@ def _check_echo(doc, rule, ctx):
     s = _settings(rule)
     irregular = _word_set(rule, "irregular_participles")
     temporal_words = _word_set(rule, "temporal_words")
-    connectors = _word_set(rule, "name_connectors")
     min_words = int(s.get("min_words", 2))
+    max_words = int(s.get("max_words", 6))
     max_gap = int(s.get("max_gap_words", 8))
     for start, _, text in _sentences(doc):
         toks = tokens(text, start)
+        local = tokens(text)
         for k, t in enumerate(toks):
             if t.lower != "by":
                 continue
-            rng = _phrase_after_by(toks, k, connectors)
-            if rng is None or rng[1] - rng[0] < min_words:
-                continue
-            name_toks = toks[rng[0] : rng[1]]
-            name = [x.lower for x in name_toks]
-            p = _find_possessor(toks, name, max(0, k - max_gap - len(name)), k)
+            p = None
+            for a, b in _agent_phrases(text, local, k, min_words, max_words):
+                name_toks = toks[a:b]
+                name = [x.lower for x in name_toks]
+                p = _find_possessor(toks, name, max(0, k - max_gap - len(name)), k)
+                if p is not None:
+                    break
             if p is None:
                 continue
             between = toks[p + len(name) : k]
