@@ -122,7 +122,8 @@ def _match_rule(doc: Document, rule: Rule, span_start: int, span_end: int) -> It
             continue
         if rule.kind == "phrase":
             cp = next(c for i, c in enumerate(rule.phrases) if m.group(f"ph{i}") is not None)
-            suggestions = [render_suggestion(t, cp, m.groupdict(), m.group(0)) for t in rule.suggest]
+            before = text[: m.start()]
+            suggestions = [render_suggestion(t, cp, m.groupdict(), m.group(0), before) for t in rule.suggest]
         else:
             suggestions = [_render_pattern(t, m) for t in rule.suggest]
         conf = rule.confidence * (0.7 if quoted and rule.quotes == "lower" else 1.0)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .inflect import forms, inflect
+from .inflect import VERB_TAGS, forms, inflect
 
 _TOKEN = re.compile(r"\{[^}]+\}|\([^)]*\)|\[[^\]]*\]|<[^>]+>|\.\.\.|[^\s]+")
 _GAP_WORD = r"[^\W\d_][\w'’-]*"
@@ -134,13 +134,17 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
     if all(opt for _, opt in pieces):
         raise PhraseError("a phrase needs at least one required word")
     regex = ""
-    for i, (rx, optional) in enumerate(pieces):
-        if i == 0:
-            regex = f"(?:{rx})?" if optional else rx
+    started = False  # a required piece has been emitted: later pieces need a leading space
+    for rx, optional in pieces:
+        if not started:
+            # a leading option carries its own trailing space, so that an absent option
+            # leaves the match starting at the first required word
+            regex += f"(?:{rx}\\s+)?" if optional else rx
+            started = not optional
         elif optional:
             regex += f"(?:\\s+{rx})?"
         else:
-            regex += f"\\s+{rx}" if regex else rx
+            regex += f"\\s+{rx}"
     cp.regex = r"(?<![\w'’-])" + regex + r"(?![\w'’-])"
     cp.anchors = anchors or set()
     return cp
@@ -149,15 +153,55 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
 _SUGGEST_TOKEN = re.compile(r"\{[^}]+\}|\$\d|\.\.\.|\s+|[^\s{$.]+|[.$]")
 
 
+# Words before a verb that decide between its forms when one spelling has several tags
+# ("put" is base, past and participle; "seized" is past and participle).
+_PERFECT_OR_PASSIVE = {"has", "have", "had", "having", "'ve", "is", "are", "was", "were", "be", "been",
+                       "being", "am", "'re", "get", "gets", "got", "getting"}
+_BARE = {"to", "will", "would", "can", "could", "may", "might", "must", "should", "shall", "do",
+         "does", "did", "n't", "'ll", "'d", "cannot", "let", "help", "make"}
+_SKIPPABLE = {"also", "already", "just", "then", "now", "still", "yet", "recently", "never", "not",
+              "since", "finally", "again", "even", "reportedly", "allegedly", "officially"}
+
+
+def _form_tags(slot_forms: dict[str, str], form: str) -> list[str]:
+    """Every tag whose form is ``form`` (forms() keeps only the first one)."""
+    first = slot_forms.get(form)
+    if first is None:
+        return []
+    lemma = next(f for f, t in slot_forms.items() if t == "base")
+    return [t for t in VERB_TAGS if inflect(lemma, t) == form] or [first]
+
+
+def _disambiguate(tags: list[str], before: str) -> str:
+    """Pick a tag for an ambiguous verb form from the words before it."""
+    words = re.findall(r"[\w'’]+", before.lower().replace("’", "'"))
+    while words and (words[-1] in _SKIPPABLE or words[-1].endswith("ly")):
+        words.pop()
+    prev = words[-1] if words else ""
+    if prev in _PERFECT_OR_PASSIVE and "en" in tags:
+        return "en"
+    if prev in _BARE and "base" in tags:
+        return "base"
+    if "ed" in tags:  # news copy is told in the past
+        return "ed"
+    return tags[0]
+
+
 def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str | None],
-                      matched_text: str) -> str:
-    """Fill a suggestion template from a phrase match (see the module docstring)."""
+                      matched_text: str, before: str = "") -> str:
+    """Fill a suggestion template from a phrase match (see the module docstring). ``before`` is
+    the text before the match in its sentence: it settles forms such as "put" or "seized" that
+    can be a past or a participle ("has seized" -> "has taken", "seized" -> "took")."""
     tag = "base"
     for name in cp.inflected:
         got = groups.get(name)
         if got:
             got = re.sub(r"\s+", " ", got.lower().replace("’", "'"))
             tag = cp.slot_forms[name].get(got, "base")
+            if cp.slot_pos.get(name) == "v":
+                tags = _form_tags(cp.slot_forms[name], got)
+                if len(tags) > 1:
+                    tag = _disambiguate(tags, before)
             break
     out: list[str] = []
     for tok in _SUGGEST_TOKEN.findall(template):

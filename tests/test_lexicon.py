@@ -61,3 +61,27 @@ def test_suggestion_articles_agree_with_the_next_word():
     assert agree_articles("A internship") == "An internship"
     assert agree_articles("a UN envoy and an hour") == "a UN envoy and an hour"
     assert agree_articles("an university") == "a university"
+
+
+def test_leading_option_may_be_absent():
+    rule = _phrase_rule(["[a|the] sensible (issue|issues)"])
+    m = rule.regex.search("patrols in sensible issues")
+    assert m and m.group(0) == "sensible issues"
+    assert rule.regex.search("a sensible issue").group(0) == "a sensible issue"
+
+
+def test_ambiguous_verb_forms_follow_the_auxiliary():
+    from normalizer.phrases import render_suggestion
+
+    cp = _phrase_rule(["{seize} the justice"]).phrases[0]
+    cp_put = _phrase_rule(["{put} in cause"]).phrases[0]
+
+    def render(cp, template, text):
+        m = regex.search(cp.regex, text, regex.I)
+        return render_suggestion(template, cp, m.groupdict(), m.group(0), text[: m.start()])
+
+    assert render(cp, "{take} the matter to court", "The family has seized the justice") == \
+        "taken the matter to court"
+    assert render(cp, "{take} the matter to court", "The family seized the justice") == "took the matter to court"
+    assert render(cp_put, "{implicate}", "Officers were also put in cause") == "implicated"
+    assert render(cp_put, "{implicate}", "They will put in cause") == "implicate"
