@@ -81,6 +81,7 @@ class Lexicon:
     not_names: frozenset[str]  # capitalised words that name no one: days, months, function words
     name_connectors: frozenset[str]
     person_verbs: frozenset[str]
+    mental_verbs: frozenset[str]  # "he believes": a person, when one is in the text not long before
     verb_fillers: frozenset[str]  # adverbs and auxiliaries between a pronoun and its verb
     person_possessions: frozenset[str]
     prepositions: frozenset[str]
@@ -110,6 +111,7 @@ class Lexicon:
             org_headwords=_words(s, "organisation_headwords"), organisations=_words(s, "organisations"),
             countries=countries, not_names=_words(s, "not_names"),
             name_connectors=_words(s, "name_connectors"), person_verbs=_words(s, "person_verbs"),
+            mental_verbs=_words(s, "mental_verbs"),
             verb_fillers=_words(s, "verb_fillers"), person_possessions=_words(s, "person_possessions"),
             prepositions=_words(s, "prepositions"), determiners=_words(s, "determiners"),
             relative_shadow=_words(s, "relative_shadow"), not_possessed=_words(s, "not_possessed"),
@@ -481,9 +483,16 @@ class Scanner:
     def _subject(self, i: int, before: int | None = None) -> Mention | None:
         """The first mention of sentence ``i`` outside a prepositional phrase (before offset
         ``before``): its subject, near enough, and the likeliest antecedent of a pronoun."""
-        for m in self.state.mentions:
-            if m.sent == i and not m.oblique and (before is None or m.pos < before):
-                return m
+        mentions = [m for m in self.state.mentions if m.sent == i and (before is None or m.pos < before)]
+        for n, m in enumerate(mentions):
+            if m.oblique:
+                continue
+            # a compound's head is its last noun ("the ruling party", "the US media giant")
+            while (n + 1 < len(mentions) and not mentions[n + 1].person
+                   and self.doc.text[m.pos + len(m.text) : mentions[n + 1].pos].isspace()):
+                n += 1
+                m = mentions[n]
+            return m
         return None
 
     def _subject_antecedent(self, i: int, pos: int) -> Mention | None:
@@ -545,6 +554,9 @@ class Scanner:
                        if _compatible(m, gender) or (m.chain_of is not None and m.gender == gender)), None)
         if anchor is not None and _distance(anchor.sent, i, self.counted) > lex.lookback:
             anchor = None
+        if role == "subject" and nxt in lex.mental_verbs and any(
+                _compatible(m, gender) and _distance(m.sent, i, self.counted) <= lex.lookback for m in mentions):
+            return None  # "he believes", with a man named a few sentences back
         conf = self.rule.confidence
         if anchor is not None and anchor.chain_of is not None:
             # the pronoun goes on referring to what the last flagged one stood for, or to a
