@@ -193,6 +193,7 @@ def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str |
     the text before the match in its sentence: it settles forms such as "put" or "seized" that
     can be a past or a participle ("has seized" -> "has taken", "seized" -> "took")."""
     tag = "base"
+    same: tuple[str, str, str] | None = None  # (lemma, pos, form) of the matched slot
     for name in cp.inflected:
         got = groups.get(name)
         if got:
@@ -202,12 +203,17 @@ def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str |
                 tags = _form_tags(cp.slot_forms[name], got)
                 if len(tags) > 1:
                     tag = _disambiguate(tags, before)
+            lemma = next(f for f, t in cp.slot_forms[name].items() if t == "base")
+            same = (lemma, cp.slot_pos[name], got)
             break
     out: list[str] = []
     for tok in _SUGGEST_TOKEN.findall(template):
         if tok.startswith("{"):
             lemma, _, pos = tok[1:-1].partition(":")
             pos = pos or "v"
+            if same and (lemma, pos) == same[:2]:
+                out.append(same[2])  # the matched word itself: "were" stays "were", not "was"
+                continue
             t = tag if (pos == "v" or tag in ("base", "s")) else "base"
             out.append(inflect(lemma, t, pos))
         elif tok.startswith("$") and len(tok) == 2:
