@@ -309,10 +309,11 @@ def process_lines(first_lineno: int, lines: list[bytes], copts: CorpusOptions) -
     return [process_line(raw, first_lineno + i, copts) for i, raw in enumerate(lines)]
 
 
-def line_chunks(stream: IO[bytes], lines: int = CHUNK_LINES, size: int = CHUNK_BYTES
+def line_chunks(stream: IO[bytes], lines: int | None = None, size: int | None = None
                 ) -> Iterator[tuple[int, list[bytes]]]:
     """(first line number, lines) chunks of a binary stream, split on ``\\n`` only (a JSON
     string may hold U+2028 or a lone ``\\r``, which are not line ends here)."""
+    lines, size = lines or CHUNK_LINES, size or CHUNK_BYTES
     chunk: list[bytes] = []
     first, used = 1, 0
     for n, raw in enumerate(stream, 1):
