@@ -30,7 +30,9 @@ _TOKEN = re.compile(r"\{[^}]+\}|\([^)]*\)|\[[^\]]*\]|<[^>]+>|\.\.\.|[^\s]+")
 _GAP_WORD = r"[^\W\d_][\w'’-]*"
 _NUM = r"\d[\d,.]*"
 # Case-sensitive although phrases compile with IGNORECASE (else <Cap> matches any word).
-_CAP = r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,5})"
+# A dot only inside a word ("U.S"), so that a name ending a sentence leaves its period out.
+_CAP_WORD = r"[A-Z][\w'’-]*(?:\.[A-Za-z][\w'’-]*){0,3}"
+_CAP = rf"(?-i:{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,5}})"
 
 
 class PhraseError(ValueError):

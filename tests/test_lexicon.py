@@ -85,3 +85,8 @@ def test_ambiguous_verb_forms_follow_the_auxiliary():
     assert render(cp, "{take} the matter to court", "The family seized the justice") == "took the matter to court"
     assert render(cp_put, "{implicate}", "Officers were also put in cause") == "implicated"
     assert render(cp_put, "{implicate}", "They will put in cause") == "implicate"
+
+
+def test_cap_slot_leaves_the_full_stop_out():
+    rule = _phrase_rule(["the region of <Cap>"])
+    assert rule.regex.search("killed in the region of Kidal. Later").group(0) == "the region of Kidal"
