@@ -113,6 +113,10 @@ def load_project(start: Path, **overrides: Any) -> ProjectConfig:
                 values[_KEYS[key]] = val
         if "rule_dirs" in values:
             values["rule_dirs"] = [path.parent / p for p in values["rule_dirs"]]
+        try:  # validate the file's values on their own, so that an error names the file
+            Options.make(**values)
+        except (MtnormError, TypeError) as exc:
+            raise MtnormError(f"{path}: [tool.mtnorm]: {exc}") from None
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         options = Options.make(**values)
