@@ -81,7 +81,7 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
     if not tokens:
         raise PhraseError("empty phrase")
     pieces: list[tuple[str, bool]] = []  # (regex, optional)
-    anchors: set[str] | None = None
+    anchor_options: list[set[str]] = []  # the words of each required token, in order
     cp = CompiledPhrase(source=phrase, regex="", anchors=set())
     for n, tok in enumerate(tokens):
         name = f"p{index}_{n}"
@@ -131,8 +131,8 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             rx = _literal(tok)
             word_anchors = {tok.lower().replace("’", "'")} if tok[0].isalnum() else None
         pieces.append((rx, optional))
-        if anchors is None and word_anchors and not optional:
-            anchors = word_anchors
+        if word_anchors and not optional:
+            anchor_options.append(word_anchors)
     if all(opt for _, opt in pieces):
         raise PhraseError("a phrase needs at least one required word")
     regex = ""
@@ -148,8 +148,28 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
         else:
             regex += f"\\s+{rx}"
     cp.regex = r"(?<![\w'’-])" + regex + r"(?![\w'’-])"
-    cp.anchors = anchors or set()
+    cp.anchors = most_selective(anchor_options)
     return cp
+
+
+# The most frequent English words. Every match of a phrase contains one of the words of each of
+# its required tokens, so any required token can be the anchor; one of these words as the anchor
+# would send the rule to nearly every sentence ("the new board" must wait for "board", not "the").
+_COMMON_WORDS = frozenset(
+    "a an the of to in on at by for from with as into onto over under about after before since "
+    "until during between against through than then and or but nor so if that this these those "
+    "there here it its it's he him his she her hers they them their we us our you your i me my "
+    "who whom whose which what when where why how is are was were be been being am has have had "
+    "do does did will would can could may might must shall should not no yes all any some one "
+    "two more most other such only also very just up out off now new said say says".split())
+
+
+def most_selective(options: list[set[str]]) -> set[str]:
+    """The first required token whose words are all uncommon (else the first with the fewest
+    common words): where the engine looks before it runs the phrase's regex."""
+    if not options:
+        return set()
+    return min(options, key=lambda words: sum(w in _COMMON_WORDS for w in words))
 
 
 _SUGGEST_TOKEN = re.compile(r"\{[^}]+\}|\$\d|\.\.\.|\s+|[^\s{$.]+|[.$]")

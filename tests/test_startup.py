@@ -33,3 +33,14 @@ def test_lazy_pattern_behaves_like_the_compiled_one():
     assert "w" in lazy.groupindex
     clone = pickle.loads(pickle.dumps(lazy))
     assert clone._compiled is None and clone.search("confess").group(0) == "confess"
+
+
+def test_phrase_anchor_is_its_most_selective_required_word():
+    """Any required token can anchor a phrase; a common word would send the rule to nearly
+    every sentence, so the engine anchors on the first uncommon one."""
+    from normalizer.phrases import compile_phrase
+
+    assert compile_phrase("the new {board:n}").anchors == {"board", "boards"}
+    assert "confessed" in compile_phrase("{confess} to the attack").anchors
+    assert compile_phrase("[the] sooner or later").anchors == {"sooner"}
+    assert compile_phrase("in the").anchors == {"in"}  # nothing better: the first
