@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import apply as apply_stage
 from . import detect, language, repair, rewrite
 from .context import RunContext
 from .document import Document
@@ -64,8 +63,14 @@ class Normalizer:
         doc, ctx, skipped = self.analyze(text, path, reference)
         if suppress is not None:  # allowlist / baseline (suppress.py): neither reported nor fixed
             doc.findings = suppress(doc, doc.findings)
-        edits = rewrite.run(doc, ctx, level or self.options.level)
-        new_text, log = apply_stage.apply(text, edits)
+
+        def again(fixed: str) -> tuple[Document, RunContext]:  # a fix may reveal another artifact
+            d, c, _ = self.analyze(fixed, path, reference)
+            if suppress is not None:
+                d.findings = suppress(d, d.findings)
+            return d, c
+
+        new_text, log = rewrite.settle(doc, ctx, level or self.options.level, again)
         return Result(text=new_text, original=text, findings=doc.findings, edits=log,
                       language=doc.language, skipped=skipped)
 

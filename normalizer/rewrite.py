@@ -30,7 +30,9 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Callable
 
+from . import apply as apply_stage
 from .context import SEMANTIC_CATEGORIES, STANDARD_MIN_CONFIDENCE, RunContext
 from .document import Document
 from .findings import LEVELS, Edit, Finding, level_rank
@@ -40,6 +42,8 @@ SAFE_MIN_CONFIDENCE = 0.9
 SAFE_LEVEL_CATEGORIES = {"encoding", "typography", "boilerplate", "duplication", "number-format"}
 # Suggestions tried per finding before it is demoted.
 MAX_SUGGESTIONS_TRIED = 3
+# Rewrite passes: a fix may reveal an artifact that only a second look finds.
+MAX_PASSES = 3
 
 
 # -- 1. levels --------------------------------------------------------------------------------
@@ -366,6 +370,30 @@ def select(doc: Document, level: str, ctx: RunContext | None = None,
     plans = [_Plan(c.finding, c.finding.start, c.finding.end, c.finding.text, c.after)
              for c in choose(doc, findings, level, ctx)]
     return tidy(doc, resolve(plans))
+
+
+def settle(doc: Document, ctx: RunContext, level: str,
+           analyze: Callable[[str], tuple[Document, RunContext]]) -> tuple[str, list[Edit]]:
+    """Rewrite ``doc`` until nothing is left to fix at ``level``; return the text and one edit
+    log over the original.
+
+    A fix can reveal an artifact no detector saw before it ("250 000 $" becomes "250,000 $",
+    which the currency rule then reads): the fixed text is analysed again (``analyze``), and
+    the new edits are composed into the log, at most MAX_PASSES times. That is what makes
+    ``fix(fix(x)) == fix(x)``."""
+    text = doc.text
+    new_text, log = apply_stage.apply(text, run(doc, ctx, level))
+    for _ in range(MAX_PASSES - 1):
+        if not log:
+            break
+        doc2, ctx2 = analyze(new_text)
+        more = run(doc2, ctx2, level)
+        if not more:
+            break
+        newer, more_log = apply_stage.apply(new_text, more)
+        log = apply_stage.compose(text, log, more_log)
+        new_text = newer
+    return new_text, log
 
 
 def run(doc: Document, ctx: RunContext, level: str) -> list[Edit]:

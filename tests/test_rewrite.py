@@ -441,6 +441,20 @@ rules:
     message: "space before a comma"
     pattern: ' +,(?=\\S)'
     suggest: [", "]
+  - id: test.numbers.space-thousands
+    kind: pattern
+    category: number-format
+    confidence: 0.9
+    message: "a space between thousands"
+    pattern: '(?<![\\d,])(?P<a>\\d{1,3}) (?P<b>\\d{3})(?![\\d,])'
+    suggest: ["{a},{b}"]
+  - id: test.numbers.currency-after
+    kind: pattern
+    category: number-format
+    confidence: 0.9
+    message: "a currency sign after the amount"
+    pattern: '(?<![\\d,])(?P<n>\\d{1,3}(?:,\\d{3})+) \\$'
+    suggest: ["${n}"]
 """
 
 
@@ -466,6 +480,40 @@ def test_synthetic_fix_log_undo_idempotent(own_rules, text):
     assert all(e.to_dict()["rule"].startswith("test.") for e in result.edits)
     assert apply_stage.undo(result.text, result.edits) == text
     assert own_rules.normalize(result.text).text == result.text
+
+
+def test_a_fix_that_reveals_an_artifact_is_settled_in_one_log(own_rules):
+    text = "It cost 250 000 $ in total, officials said.\n"
+    once = own_rules.normalize(text)
+    assert once.text == "It cost $250,000 in total, officials said.\n"
+    assert [(e.rule, e.before, e.merged) for e in once.edits] == [
+        ("test.numbers.space-thousands", "250 000 $", ["test.numbers.currency-after"])]
+    assert apply_stage.undo(once.text, once.edits) == text
+    assert own_rules.normalize(once.text).text == once.text
+
+
+def test_compose_two_passes_random():
+    rng = random.Random(3)
+    alphabet = ["a", "b", " ", "\r\n", "\U0001F600"]
+
+    def random_edits(text, rule):
+        edits, pos = [], 0
+        while pos <= len(text) and rng.random() < 0.8:
+            start = rng.randint(pos, len(text))
+            end = min(len(text), start + rng.randint(0, 3))
+            after = "".join(rng.choice(alphabet + ["X"]) for _ in range(rng.randint(0, 3)))
+            if start < end or after:
+                edits.append(Edit(rule, "c", start, end, text[start:end], after))
+            pos = end + 1 if start == end else end
+        return edits
+
+    for _ in range(2000):
+        t0 = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        t1, first = apply_stage.apply(t0, random_edits(t0, "one"))
+        t2, second = apply_stage.apply(t1, random_edits(t1, "two"))
+        log = apply_stage.compose(t0, first, second)
+        assert apply_stage.apply(t0, log)[0] == t2
+        assert apply_stage.undo(t2, log) == t0
 
 
 def test_synthetic_levels(own_rules):
