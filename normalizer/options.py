@@ -21,7 +21,11 @@ class Options:
     enabled: list[str] | None = None  # only these ids / prefixes, when given
     source_languages: list[str] | None = None
     meaning_check: bool = True  # demote semantic rewrites that drift in meaning
-    meaning_threshold: float = 0.80  # min cosine between sentence before and after a rewrite
+    # Min cosine between the sentence before and after a rewrite. A calque fix replaces a
+    # wrong-sense word, so it moves the sentence by design: on the fr-en lexicon's own fire
+    # examples 35 of 283 correct fixes score below 0.80 (median 0.89), while unrelated
+    # rewrites score 0.3-0.5; 0.65 keeps the guard and lets real fixes through.
+    meaning_threshold: float = 0.65
     fail_on: str = "warning"
     languages: list[str] = field(default_factory=lambda: ["en"])  # document languages to check
 
