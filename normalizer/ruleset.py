@@ -17,7 +17,10 @@ every error names the file, the rule and the field.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -366,6 +369,11 @@ def load_rules(extra_dirs: Iterable[Path] = (), builtin: bool = True) -> RuleSet
     key = tuple(stamps)
     if key in _CACHE:
         return _CACHE[key]
+    on_disk = _parsed_cache_file(key) if all(_is_shipped(str(f)) for f in files) else None
+    cached = _read_parsed(on_disk)
+    if cached is not None:
+        _CACHE[key] = RuleSet(cached[1], files, cached[0])
+        return _CACHE[key]
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for f in files:
@@ -377,4 +385,48 @@ def load_rules(extra_dirs: Iterable[Path] = (), builtin: bool = True) -> RuleSet
             rules.append(r)
     rs = RuleSet(rules, files, h.hexdigest()[:16])
     _CACHE[key] = rs
+    _write_parsed(on_disk, rs)
     return rs
+
+
+# Parsing YAML and compiling phrases is most of what loading the shipped rules costs a cold
+# start, so the parsed shipped rules are pickled in the user cache, keyed like a .pyc by the
+# stamps of the rule files and of the code that parses them. Any problem is only a miss.
+_PARSING_CODE = ("ruleset.py", "phrases.py", "inflect.py", "findings.py")
+
+
+def _parsed_cache_file(stamps: tuple) -> Path | None:
+    if os.environ.get("MTNORM_NO_RULE_CACHE"):
+        return None
+    from .confirm import user_cache_dir
+
+    h = hashlib.sha256(repr(stamps).encode())
+    for name in _PARSING_CODE:
+        st = (_PACKAGE_DIR / name).stat()
+        h.update(f"{name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return user_cache_dir() / f"rules-{h.hexdigest()[:20]}.pickle"
+
+
+def _read_parsed(path: Path | None) -> tuple[str, list[Rule]] | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        digest, rules = pickle.loads(path.read_bytes())
+        return (digest, rules) if isinstance(rules, list) else None
+    except Exception:  # corrupt, truncated or from another version: parse again
+        return None
+
+
+def _write_parsed(path: Path | None, rs: RuleSet) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("rules-*.pickle"):  # earlier versions of the rules
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((rs.digest, rs.rules), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass

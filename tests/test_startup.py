@@ -44,3 +44,23 @@ def test_phrase_anchor_is_its_most_selective_required_word():
     assert "confessed" in compile_phrase("{confess} to the attack").anchors
     assert compile_phrase("[the] sooner or later").anchors == {"sooner"}
     assert compile_phrase("in the").anchors == {"in"}  # nothing better: the first
+
+
+def test_parsed_rules_cache_round_trips_and_survives_corruption(tmp_path, monkeypatch):
+    from normalizer import ruleset
+
+    monkeypatch.setenv("MTNORM_CACHE", str(tmp_path))
+    monkeypatch.setattr(ruleset, "_CACHE", {})
+    fresh = ruleset.load_rules()
+    files = list(tmp_path.glob("rules-*.pickle"))
+    assert len(files) == 1
+
+    def summary(rs):
+        return rs.digest, [(r.id, r.kind, getattr(r.regex, "pattern", None), r.anchors,
+                            [sorted(cp.anchors) for cp in r.phrases], r.examples_fire) for r in rs.rules]
+
+    monkeypatch.setattr(ruleset, "_CACHE", {})
+    assert summary(ruleset.load_rules()) == summary(fresh)
+    files[0].write_bytes(b"not a pickle")
+    monkeypatch.setattr(ruleset, "_CACHE", {})
+    assert summary(ruleset.load_rules()) == summary(fresh)
