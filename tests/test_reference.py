@@ -94,3 +94,29 @@ def test_quantity_ranges(text, low, high, precision, kind):
                                   "one of his vehicles", "a 100m sprint", "3/4 of them"])
 def test_not_quantities(text):
     assert _q(text) == []
+
+
+@pytest.mark.parametrize("a, b", [("Mujahideen", "Mujahidin"), ("Masada", "Massada"), ("Victor", "Viktor"),
+                                  ("Defence", "Defense"), ("Islamisation", "Islamization"),
+                                  ("Hélène", "Helene"), ("Eurocentric", "Euro-centric"),
+                                  ("Canada", "Canadian"), ("Communist", "Communism"), ("Centre", "Center")])
+def test_spelling_variants_are_not_mismatches(a, b):
+    from normalizer.detectors.reference import near_miss
+    assert near_miss(a, [b], 0.8) is None
+
+
+def test_french_transliteration_is_a_mismatch():
+    from normalizer.detectors.reference import near_miss
+    assert near_miss("Loukachenko", ["Lukashenko"], 0.8) == "Lukashenko"
+
+
+def test_sums_in_different_currencies_are_not_compared(norm):
+    text = "Average incomes there are almost €40,000 a year, the report says."
+    reference = "Average incomes there are about $50,000 a year, according to the report."
+    assert _ours(norm.check(text, reference=reference)) == []
+
+
+def test_small_numbers_do_not_anchor_unrelated_sentences(norm):
+    text = "Meanwhile, thousands of people have voted in a Radio Five Live poll on the best film."
+    reference = "Three of the five nominees in the short film category were British."
+    assert _ours(norm.check(text, reference=reference)) == []

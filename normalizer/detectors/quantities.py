@@ -59,7 +59,8 @@ QUANTITY = re.compile(
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per\s+cent\b)", re.IGNORECASE)
 _DURATION = re.compile(r"[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries)\b",
                        re.IGNORECASE)
-_MONEY_WORD = re.compile(r"\s*(?:dollars?|euros?|pounds?|yuan|yen|rupees?|francs?)\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(r"\s*(dollars?|euros?|pounds?|yuan|yen|rupees?|francs?)\b", re.IGNORECASE)
+_CURRENCY = {"$": "$", "dollar": "$", "€": "€", "euro": "€", "£": "£", "pound": "£"}
 _MONTH = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 # words after a bare quantity that show it stands alone ("Hundreds died", "100 were hurt")
@@ -77,9 +78,23 @@ class Quantity:
     precision: int
     kind: str  # count | percent | money | duration
     has_noun: bool  # a noun follows ("13 soldiers", "hundreds of people")
+    base: float | None = None  # the number itself, before any modifier (None: a vague plural)
+    currency: str | None = None  # "$", "€", "£" or a currency word, for money
+
+    def comparable(self, other: "Quantity") -> bool:
+        """Sums in two different currencies are not compared."""
+        return not (self.currency and other.currency and self.currency != other.currency)
 
     def overlaps(self, other: "Quantity") -> bool:
         return self.low <= other.high and other.low <= self.high
+
+    def agrees(self, other: "Quantity") -> bool:
+        """The ranges overlap or the same number is named: "over 65" and "65 years of age" are
+        one fact phrased two ways (kinds are not compared: one report may say "65 years", the
+        other "65")."""
+        if not self.comparable(other):
+            return False
+        return self.overlaps(other) or (self.base is not None and self.base == other.base)
 
 
 def _word_value(word: str) -> float | None:
@@ -132,6 +147,14 @@ def _kind(text: str, m: re.Match) -> str | None:
     return "count"
 
 
+def _currency(text: str, m: re.Match) -> str | None:
+    if m.group("cur"):
+        return m.group("cur")
+    w = _MONEY_WORD.match(text, m.end())
+    word = w.group(1).lower().rstrip("s") if w else None
+    return _CURRENCY.get(word, word)
+
+
 def _is_date_or_year(text: str, m: re.Match, low: float, precision: int) -> bool:
     num = m.group("num") or ""
     if precision == EXACT and not m.group("mod") and re.fullmatch(r"(?:1[89]|20)\d\d", num):
@@ -144,8 +167,28 @@ def _is_date_or_year(text: str, m: re.Match, low: float, precision: int) -> bool
     return bool(re.match(r"(?:st|nd|rd|th|:\d|/\d|\.\d)", nxt, re.IGNORECASE))
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:to|and|or|-|–)\s*$", re.IGNORECASE)
+
+
 def parse_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """The quantities in text[start:end], as ranges."""
+    """The quantities in text[start:end], as ranges; "18 to 29", "between 3 and 5" are one."""
+    return _merge_ranges(text, _parse(text, start, end))
+
+
+def _merge_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for q in qs:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.precision == EXACT and q.precision == EXACT
+                and _RANGE_JOIN.match(text[prev.end : q.start]) and prev.low < q.low):
+            kind = q.kind if prev.kind == "count" else prev.kind
+            out[-1] = Quantity(prev.start, q.end, q.num_end, prev.low, q.high, BOUNDED, kind, q.has_noun)
+            continue
+        out.append(q)
+    return out
+
+
+def _parse(text: str, start: int, end: int | None) -> list[Quantity]:
     end = len(text) if end is None else end
     out = []
     for m in QUANTITY.finditer(text, start, end):
@@ -156,6 +199,7 @@ def parse_quantities(text: str, start: int = 0, end: int | None = None) -> list[
         if _is_date_or_year(text, m, low, precision):
             continue
         kind = _kind(text, m)
+        base = low if precision == EXACT else None
         mod = re.sub(r"\s+", " ", (m.group("mod") or "").lower())
         if mod:
             lo_f, hi_f = MODIFIERS[mod]
@@ -165,5 +209,6 @@ def parse_quantities(text: str, start: int = 0, end: int | None = None) -> list[
         nxt = _NEXT_WORD.match(text, m.end())
         has_noun = bool(m.group("of")) or bool(nxt and nxt.group(1).lower() not in _VERBISH
                                                and not nxt.group(1).lower().endswith("ed"))
-        out.append(Quantity(m.start(), m.end(), num_end, low, high, precision, kind, has_noun))
+        out.append(Quantity(m.start(), m.end(), num_end, low, high, precision, kind, has_noun, base,
+                            _currency(text, m) if kind == "money" else None))
     return out

@@ -22,7 +22,9 @@ centaine"); equal precision is reported with low confidence (not applied by defa
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..context import make_finding
@@ -99,18 +101,34 @@ def align(doc, ref, doc_ids: list[int], ref_ids: list[int], ctx, s: dict) -> dic
 
 
 # -- quantities ----------------------------------------------------------------------------
+def is_anchor(q: Quantity) -> bool:
+    """A quantity specific enough that two sentences naming it report the same fact: "13
+    soldiers", "48%", "$2m"; not "two" or "five", which any two sentences may share."""
+    return q.base is not None and (q.base >= 11 or q.kind in ("percent", "money"))
+
+
+def plausible_pair(q: Quantity, r: Quantity, max_ratio: float) -> bool:
+    """An imprecise quantity is compared only with one of its order of magnitude: "thousands"
+    against "three" counts two different things."""
+    if q.base is not None and r.base is not None:
+        return True  # two exact figures: "$736 million" against "736,000" is worth a look
+    mid_q, mid_r = (q.low + q.high) / 2, (r.low + r.high) / 2
+    return max(mid_q, mid_r) <= max_ratio * max(min(mid_q, mid_r), 1e-9)
+
+
 def unmatched_pairs(dq: list[Quantity], rq: list[Quantity]) -> tuple[list[tuple[Quantity, Quantity]], bool]:
     """Quantity pairs that disagree (one unmatched quantity of a kind on each side), and
-    whether the sentences share an anchor (a quantity both agree on)."""
-    agree_d = {i for i, q in enumerate(dq) if any(q.kind == r.kind and q.overlaps(r) for r in rq)}
-    agree_r = {j for j, r in enumerate(rq) if any(q.kind == r.kind and q.overlaps(r) for q in dq)}
+    whether the sentences share an anchor (a specific quantity both agree on)."""
+    agree = [(i, j) for i, q in enumerate(dq) for j, r in enumerate(rq) if q.agrees(r)]
+    agree_d, agree_r = {i for i, _ in agree}, {j for _, j in agree}
+    anchored = any(is_anchor(dq[i]) and is_anchor(rq[j]) for i, j in agree)
     pairs = []
     for kind in {q.kind for q in dq}:
         ud = [q for i, q in enumerate(dq) if i not in agree_d and q.kind == kind]
         ur = [r for j, r in enumerate(rq) if j not in agree_r and r.kind == kind]
-        if len(ud) == 1 and len(ur) == 1:
+        if len(ud) == 1 and len(ur) == 1 and ud[0].comparable(ur[0]):
             pairs.append((ud[0], ur[0]))
-    return pairs, bool(agree_d)
+    return pairs, anchored
 
 
 def quantity_suggestions(doc, ref, q: Quantity, r: Quantity, s: dict) -> list[str]:
@@ -147,12 +165,18 @@ def _compare_quantities(doc, ref, rule, ctx):
         for q, r in pairs:
             if q.precision > r.precision:
                 continue  # the document is the more precise report: trust it
-            conf = rule.confidence * (1.0 if q.precision < r.precision else float(s.get("same_precision_factor", 0.5)))
-            yield make_finding(
+            if not plausible_pair(q, r, float(s.get("max_magnitude_ratio", 20))):
+                continue
+            vaguer = q.precision < r.precision
+            conf = rule.confidence * (1.0 if vaguer else float(s.get("same_precision_factor", 0.5)))
+            f = make_finding(
                 doc, rule, q.start, q.end,
                 quantity_suggestions(doc, ref, q, r, s), confidence=conf,
                 message=f"{rule.message} The reference says “{ref.text[r.start:r.end].strip()}”.",
                 data={"reference_sentence": ref.sentence_text(j), "similarity": round(sim, 4)})
+            if not vaguer:
+                f.severity = "info"  # equally precise claims: either report may be the wrong one
+            yield f
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -175,25 +199,61 @@ def _compare_dates(doc, ref, rule, ctx):
 
 
 # -- names ---------------------------------------------------------------------------------
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _name_words(doc) -> dict[str, list[int]]:
-    """Capitalised words (not sentence-initial) -> their positions."""
+    """Capitalised words (not sentence-initial, possessive and hyphens stripped) -> positions."""
     out: dict[str, list[int]] = {}
     starts = {s.start for s in doc.sentences}
     for m in _CAP_WORD.finditer(doc.text, doc.prefix.end):
         if m.start() in starts:
             continue
-        out.setdefault(m.group(0).rstrip("’'"), []).append(m.start())
+        word = _POSSESSIVE.sub("", m.group(0)).strip("-")
+        if len(word) >= 2:
+            out.setdefault(word, []).append(m.start())
     return out
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def skeleton(word: str) -> str:
+    """What transliterations and British/American spellings of a name share: accents folded,
+    vowel runs merged, doubled letters single, a silent h dropped, soft c and z read as s
+    ("Mujahideen"/"Mujahidin", "Masada"/"Massada", "Defence"/"Defense" have one skeleton;
+    "Lukashenko"/"Loukachenko" do not)."""
+    w = _fold(word).replace("-", "")
+    w = re.sub(r"(?<![cgkpst])h", "", w)
+    w = re.sub(r"c(?=[eiy])", "s", w).replace("z", "s").replace("ph", "f")
+    w = re.sub(r"ck|c(?!h)|q", "k", w)  # Victor/Viktor
+    w = re.sub(r"[aeiouy]+", "a", w)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _variant_not_misspelling(a: str, b: str) -> bool:
+    """Pairs that differ legitimately: accents, hyphens, transliteration and British/American
+    spelling (same skeleton), a derivation (Canada/Canadian: only the last two letters differ),
+    -re/-er (Centre/Center)."""
+    if skeleton(a) == skeleton(b):
+        return True
+    a, b = _fold(a), _fold(b)
+    if len(os.path.commonprefix([a, b])) >= min(len(a), len(b)) - 2:
+        return True  # Canada/Canadian, Communist/Communism
+    return a.endswith("re") and b == a[:-2] + "er" or b.endswith("re") and a == b[:-2] + "er"
 
 
 def near_miss(word: str, candidates, min_ratio: float) -> str | None:
     """A differently spelled form of ``word`` among ``candidates`` ("Mujahed"/"Mujahid")."""
     best, best_r = None, min_ratio
     for c in candidates:
-        if c == word or c[0] != word[0] or abs(len(c) - len(word)) > 2 or min(len(c), len(word)) < 5:
+        if c[0] != word[0] or abs(len(c) - len(word)) > 2 or min(len(c), len(word)) < 5:
+            continue
+        if _variant_not_misspelling(word, c):
             continue
         r = difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio()
-        if r >= best_r and c.lower() != word.lower():
+        if r >= best_r:
             best, best_r = c, r
     return best
 
