@@ -269,3 +269,13 @@ def test_parquet_corpus_local(tmp_path, docs):
 
 def test_corpus_stats_render_empty():
     assert "documents" in CorpusStats().render() and CorpusStats().to_dict()["documents"] == 0
+
+
+def test_normalize_frame_for_spark_and_dask(docs):
+    pd = pytest.importorskip("pandas", reason="the Spark/Dask form works on pandas DataFrames")
+    df = pd.DataFrame(docs)
+    out = corpus.normalize_frame(df, CorpusOptions())
+    want = normalize_records(docs)
+    assert out["text"].tolist() == [w["text"] for w in want]
+    assert [json.loads(m) for m in out["mtnorm"]] == [w["mtnorm"] for w in want]
+    assert out["id"].tolist() == df["id"].tolist() and df["text"].tolist() == [d["text"] for d in docs]
