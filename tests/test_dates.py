@@ -68,6 +68,10 @@ def test_native_english_numbers_untouched(text):
     ("The budget deficit reached 3,5 % of GDP.", "The budget deficit reached 3.5% of GDP."),
     ("M. Bayrou said the party would vote against.", "Mr. Bayrou said the party would vote against."),
     ("The cathedral dates from the XIIe siècle.", "The cathedral dates from the 12th century."),
+    ("Workers marched le 1er mai across the country.", "Workers marched on May 1 across the country."),
+    ("Tickets cost 1 250,50 € at the door.", "Tickets cost €1,250.50 at the door."),
+    ("The company lost 3,5 millions of euros.", "The company lost 3.5 million euros."),
+    ("The porters earn 46.000 rupees a month.", "The porters earn 46,000 rupees a month."),
 ])
 def test_french_forms_fixed(bad, good):
     assert normalizer.fix(bad) == good

@@ -246,6 +246,46 @@ def detect_numeric_dates(doc, rule, ctx) -> Iterable:
                                  f"{reading[0]:02d}-{reading[1]:02d}"})
 
 
+# -- dates with French month names ---------------------------------------------------------
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre")
+_FRENCH_MONTH_DATE = re.compile(
+    r"(?:(?<![\w])(?P<le>[Ll]e)[ \u00a0]+)?(?<![\w/.,])(?P<d>[1-9]|[12]\d|3[01]|1er)[ \u00a0]+"
+    r"(?P<m>" + "|".join(FRENCH_MONTHS) + r"|fevrier|aout|decembre)(?:[ \u00a0]+(?P<y>(?:1[89]|20)\d\d))?(?!\w)",
+    re.IGNORECASE)
+
+
+@register("french-dates")
+def detect_french_month_dates(doc, rule, ctx) -> Iterable:
+    """"le 1er mai", "15 août 2021": a French date left untranslated -> "on May 1"."""
+    s = rule.settings
+    no_on = setting_set(rule, "no_preposition_after")
+    block_next = setting_set(rule, "block_next_words")
+    folded = {m.replace("é", "e").replace("û", "u"): i + 1 for i, m in enumerate(FRENCH_MONTHS)}
+    for m in body_matches(doc, _FRENCH_MONTH_DATE):
+        nxt = word_after(doc, m.end(), doc.sentence_at(m.start()).end)
+        if nxt and nxt.lower() in block_next:
+            continue  # "3 mai tai cocktails"
+        factor = quote_factor(doc, rule, m.start(), m.end())
+        if factor is None:
+            continue
+        month = folded[m.group("m").lower().replace("é", "e").replace("û", "u")]
+        day = 1 if m.group("d").lower() == "1er" else int(m.group("d"))
+        year = int(m.group("y")) if m.group("y") else None
+        try:
+            _dt.date(year or 2000, month, day)
+        except ValueError:
+            continue
+        phrase = _date_phrase(month, day, year, s)
+        if m.group("le"):
+            sent = doc.sentence_at(m.start())
+            prev = word_before(doc, m.start(), sent.start)
+            phrase = phrase if prev and prev[0].lower() in no_on else "on " + phrase
+            if m.start() == sent.start:
+                phrase = phrase[0].upper() + phrase[1:]
+        yield make_finding(doc, rule, m.start(), m.end(), [phrase], confidence=rule.confidence * factor)
+
+
 # -- clock times ----------------------------------------------------------------------------
 _FRENCH_TIME = re.compile(
     r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3])[ \u00a0]?h[ \u00a0]?(?P<m>[0-5]\d)?(?![\w'’:])")
@@ -314,7 +354,7 @@ _SPACE_THOUSANDS = re.compile(
 _DOT_THOUSANDS = re.compile(
     r"(?<![\d.,])(?P<int>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<frac>\d+))?(?![\d]|[.,]\d)")
 _DECIMAL_COMMA = re.compile(
-    r"(?<![\d.,\-–/])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d]|[.,\-–/]\d)")
+    r"(?<![\d.,\-–/])(?<!\d[ \u00a0\u202f])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d]|[.,\-–/]\d)")
 
 
 def _scale_or_unit_after(doc, rule, end: int) -> bool:
