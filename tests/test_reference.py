@@ -106,8 +106,13 @@ def test_spelling_variants_are_not_mismatches(a, b):
 
 
 def test_french_transliteration_is_a_mismatch():
-    from normalizer.detectors.reference import near_miss
+    from normalizer.detectors.reference import french_transliteration_of, near_miss
     assert near_miss("Loukachenko", ["Lukashenko"], 0.8) == "Lukashenko"
+    for french, english in [("Loukachenko", "Lukashenko"), ("Khouchkadamov", "Khushkadamov"),
+                            ("Vatchnadzé", "Vachnadze"), ("Moubarak", "Mubarak")]:
+        assert french_transliteration_of(french, english)
+        assert not french_transliteration_of(english, french)  # the English form is never flagged
+    assert not french_transliteration_of("Netanyahu", "Netanjahu")
 
 
 def test_sums_in_different_currencies_are_not_compared(norm):

@@ -6,7 +6,9 @@ library). Each rule compares one kind of fact (``settings.compare``):
 - ``quantities``: counts, percentages, sums, durations ("Hundreds ... died" vs "over 100
   fatalities"), read as ranges by :mod:`normalizer.detectors.quantities`;
 - ``dates``: "August 15" vs "August 16";
-- ``names``: near-identical spellings of a name ("Mujahed" vs "Mujahid").
+- ``names``: a name the document spells as French transliterates it ("Loukachenko") where the
+  reference has the English form ("Lukashenko"); with ``flag: any-spelling``, any near-identical
+  spelling that is not a mere transliteration or British/American variant.
 
 Only sentences holding such a fact are aligned, each with its most similar reference sentence
 (cosine of the embedding model's L2-normalised vectors; content-word overlap when there is no
@@ -244,6 +246,28 @@ def _variant_not_misspelling(a: str, b: str) -> bool:
     return a.endswith("re") and b == a[:-2] + "er" or b.endswith("re") and a == b[:-2] + "er"
 
 
+# French spelling -> English spelling of transliterated names; "\0" keeps "tch" -> "ch" from
+# being read again as French "ch" (-> "sh").
+_FR_TO_EN = ((r"tch", "\0"), (r"ch", "sh"), (r"\0", "ch"), (r"ou", "u"), (r"dj", "j"),
+             (r"(?<![dz])j", "zh"), (r"gu(?=[ei])", "g"), (r"ï", "i"))
+
+
+def english_transliteration(word: str) -> str:
+    """The English transliteration of a name that French spells its own way: "Loukachenko" ->
+    "lukashenko", "Khouchkadamov" -> "khushkadamov", "Vatchnadzé" -> "vachnadze"."""
+    w = word.lower()
+    for rx, repl in _FR_TO_EN:
+        w = re.sub(rx, repl, w)
+    return _fold(w)
+
+
+def french_transliteration_of(word: str, english: str) -> bool:
+    """``word`` is ``english`` as French transliterates it (and not merely another spelling)."""
+    english_form = english_transliteration(word)
+    return (english_form != _fold(word.lower()) and _fold(english.lower()) != _fold(word.lower())
+            and skeleton(english_form) == skeleton(english))
+
+
 def near_miss(word: str, candidates, min_ratio: float) -> str | None:
     """A differently spelled form of ``word`` among ``candidates`` ("Mujahed"/"Mujahid")."""
     best, best_r = None, min_ratio
@@ -262,11 +286,16 @@ def _compare_names(doc, ref, rule, ctx):
     s = rule.settings
     dn, rn = _name_words(doc), _name_words(ref)
     min_ratio = float(s.get("min_ratio", 0.8))
+    french_only = s.get("flag", "french-transliteration") == "french-transliteration"
     todo = []
     for w, positions in dn.items():
         if w in rn:
             continue
-        v = near_miss(w, [c for c in rn if c not in dn], min_ratio)
+        others = [c for c in rn if c not in dn]
+        if french_only:
+            v = next((c for c in others if french_transliteration_of(w, c)), None)
+        else:
+            v = near_miss(w, others, min_ratio)
         if v:
             todo.extend((pos, w, v) for pos in positions)
     if not todo:
