@@ -1,6 +1,7 @@
 """False positives of the fr-en calque lexicon, with and without the embedding confirmation.
 
     python benchmarks/bench_false_positives.py [--select fr-en.calque] [--show 3] [--no-wmt]
+        [--rules draft.yaml --select draft.]
 
 Reads the research data from ../shared/data relative to the repository root (or $MTNORM_DATA)
 and skips, printing why, when it is absent; nothing from it is copied into the repository.
@@ -40,8 +41,8 @@ def data_dir() -> Path:
     return Path(os.environ.get("MTNORM_DATA") or ROOT.parent / "shared" / "data")
 
 
-def make_normalizer(select: tuple[str, ...], use_model: bool) -> Normalizer:
-    return Normalizer(Options.make(enabled=list(select), use_model=use_model))
+def make_normalizer(select: tuple[str, ...], use_model: bool, rule_dirs=()) -> Normalizer:
+    return Normalizer(Options.make(enabled=list(select), use_model=use_model, rule_dirs=list(rule_dirs)))
 
 
 def count_findings(norm: Normalizer, texts, select: tuple[str, ...], samples=None) -> Counter:
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=0, help="print this many BBC false positives per rule")
     ap.add_argument("--no-wmt", action="store_true", help="skip the MT-vs-reference measurement")
     ap.add_argument("--no-model", action="store_true", help="skip the model-backed pass")
+    ap.add_argument("--rules", action="append", default=[], help="extra rule file or directory (a draft)")
     args = ap.parse_args(argv)
     select = tuple(args.select) if args.select else DEFAULT_SELECT
     root = data_dir()
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     words = sum(len(t.split()) for t in bbc)
     modes = [("no model", False)] + ([] if args.no_model else [("model", True)])
-    norms = {label: make_normalizer(select, flag) for label, flag in modes}
+    norms = {label: make_normalizer(select, flag, args.rules) for label, flag in modes}
     rules = sorted(r.id for r in norms["no model"].ruleset.rules if r.id.startswith(select))
 
     bbc_counts: dict[str, Counter] = {}
