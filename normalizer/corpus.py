@@ -749,6 +749,13 @@ def corpus_format(path: str) -> str:
     raise MtnormError(f"{path}: cannot tell the format from the name: use .jsonl, .jsonl.gz or .parquet")
 
 
+def _named_format(dest: str) -> str | None:
+    """The format a destination's name asks for; None for a folder or a name without one."""
+    if dest == "-" or dest.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".json")):
+        return "jsonl"
+    return "parquet" if dest.endswith(".parquet") else None
+
+
 class _AtomicOutput:
     """A file written through a temporary sibling and renamed when complete: an interrupted
     run never leaves a half-written corpus behind. ``-`` is standard output."""
@@ -781,8 +788,10 @@ def run_corpus(source: str, dest: str, copts: CorpusOptions, *, engine: str = "l
     with ``jobs`` worker processes or on Ray. With ``strict``, a malformed record stops the run
     and ``dest`` is not written."""
     fmt = corpus_format(source)
-    if dest != "-" and corpus_format(dest) != fmt:
+    if _named_format(dest) not in (None, fmt):
         raise MtnormError(f"{dest}: write the same format as the input ({fmt})")
+    if fmt == "jsonl" and (dest.endswith("/") or Path(dest).is_dir()):
+        raise MtnormError(f"{dest}: a JSON Lines corpus is written to a file, not a folder")
     if engine == "ray":
         from .integrations.ray import run_corpus_ray
 
@@ -814,7 +823,8 @@ def replace_columns(table, copts: CorpusOptions, texts: list, metas: list[str]):
 
 def run_parquet(source: str, dest: str, copts: CorpusOptions, *, jobs: int = 1, strict: bool = False,
                 progress: Progress | None = None) -> RunReport:
-    """A Parquet corpus (file or folder) to one Parquet file, batch by batch: the ``mtnorm``
+    """A Parquet corpus (file or folder) to one Parquet file (``dest``, or
+    ``dest/part-00000.parquet`` when ``dest`` is a folder), batch by batch: the ``mtnorm``
     column holds each row's findings and summary as JSON."""
     try:
         import pyarrow as pa
@@ -828,6 +838,9 @@ def run_parquet(source: str, dest: str, copts: CorpusOptions, *, jobs: int = 1, 
     if copts.text_field not in dataset.schema.names:
         raise MtnormError(f"{source}: no column {copts.text_field!r} (see --text-field)")
     has_ids = bool(copts.id_field) and copts.id_field in dataset.schema.names
+    if dest.endswith("/") or Path(dest).is_dir() or _named_format(dest) is None:
+        Path(dest).mkdir(parents=True, exist_ok=True)
+        dest = str(Path(dest) / "part-00000.parquet")
     batches: deque = deque()
 
     def tasks() -> Iterator[tuple]:

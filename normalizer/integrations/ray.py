@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import logging
 import pickle
 from typing import Any
 
@@ -40,10 +41,15 @@ def _require_ray():
     return ray
 
 
-def _default_concurrency(ray) -> tuple[int, int]:
-    """An autoscaling actor pool: from one actor up to one per CPU of the cluster."""
-    cpus = int(ray.cluster_resources().get("CPU", 1)) if ray.is_initialized() else 1
-    return (1, max(1, cpus))
+def _actor_pool(ray, concurrency: int | tuple[int, int] | None):
+    """The actor pool for map_batches: ``concurrency`` actors, or (min, max); by default an
+    autoscaling pool from one actor up to one per CPU of the cluster."""
+    if concurrency is None:
+        cpus = int(ray.cluster_resources().get("CPU", 1)) if ray.is_initialized() else 1
+        concurrency = (1, max(1, cpus))
+    if isinstance(concurrency, int):
+        return ray.data.ActorPoolStrategy(size=concurrency)
+    return ray.data.ActorPoolStrategy(min_size=concurrency[0], max_size=concurrency[1])
 
 
 class RecordBatchNormalizer:
@@ -71,8 +77,7 @@ def normalize_dataset(ds, text_column: str = "text", id_column: str | None = Non
     copts = CorpusOptions.make(options, mode=mode, level=level, text_field=text_column,
                                id_field=id_column, **option_kwargs)
     return ds.map_batches(RecordBatchNormalizer, fn_constructor_args=(copts,), batch_format="pyarrow",
-                          batch_size=batch_size, concurrency=concurrency or _default_concurrency(ray),
-                          num_cpus=num_cpus)
+                          batch_size=batch_size, compute=_actor_pool(ray, concurrency), num_cpus=num_cpus)
 
 
 # -- JSON Lines, line for line ----------------------------------------------------------------
@@ -137,16 +142,18 @@ def run_corpus_ray(source: str, dest: str, copts: CorpusOptions, *, fmt: str, ad
 
     progress = progress or Progress(enabled=False)
     started = not ray.is_initialized()
-    if started:
-        ray.init(address=address, log_to_driver=False, include_dashboard=False)
+    if started:  # a command-line run: Ray's INFO logs would bury mtnorm's own messages
+        ray.init(address=address, log_to_driver=False, include_dashboard=False, logging_level=logging.WARNING)
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
     report = RunReport()
+    ctx = DataContext.get_current()
+    saved = (ctx.execution_options.preserve_order, ctx.enable_progress_bars)
     try:
-        DataContext.get_current().execution_options.preserve_order = True
-        concurrency = _default_concurrency(ray)
+        ctx.execution_options.preserve_order = True
+        ctx.enable_progress_bars = progress.enabled
         if fmt == "parquet":
             ds = normalize_dataset(ray.data.read_parquet(source), copts.text_field, copts.id_field,
-                                   mode=copts.mode, options=copts.options, level=copts.level,
-                                   concurrency=concurrency)
+                                   mode=copts.mode, options=copts.options, level=copts.level)
             ds.write_parquet(dest)
             return report  # statistics stay on the cluster: run `mtnorm stats` on the output
         from pathlib import Path
@@ -156,7 +163,7 @@ def run_corpus_ray(source: str, dest: str, copts: CorpusOptions, *, fmt: str, ad
                                         file_extensions=["jsonl", "ndjson", "json", "gz"])
         ds = ds.map_batches(_split_lines, batch_format="pyarrow", batch_size=1)
         ds = ds.map_batches(LineBatchNormalizer, fn_constructor_args=(copts, single), batch_format="pyarrow",
-                            batch_size=CHUNK_LINES, concurrency=concurrency)
+                            batch_size=CHUNK_LINES, compute=_actor_pool(ray, None))
         out = _AtomicOutput(dest)
         with out as fh:
             for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -182,6 +189,7 @@ def run_corpus_ray(source: str, dest: str, copts: CorpusOptions, *, fmt: str, ad
             out.keep = not report.stopped
         return report
     finally:
+        ctx.execution_options.preserve_order, ctx.enable_progress_bars = saved
         progress.close()
         if started:
             ray.shutdown()
