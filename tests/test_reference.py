@@ -125,3 +125,17 @@ def test_small_numbers_do_not_anchor_unrelated_sentences(norm):
     text = "Meanwhile, thousands of people have voted in a Radio Five Live poll on the best film."
     reference = "Three of the five nominees in the short film category were British."
     assert _ours(norm.check(text, reference=reference)) == []
+
+
+def test_french_thousands_misread_is_flagged_on_the_translation_only(norm):
+    mt = "Between January and October, 118.8 miles of Ukrainian tourists visited the Holy Land."
+    human = "Between January and October 118,800 Ukrainian tourists visited the Holy Land."
+    found = _ours(norm.check(mt, reference=human))
+    assert [f.text for f in found] == ["118.8"] and found[0].severity == "warning"
+    assert _ours(norm.check(human, reference=mt)) == []
+
+
+def test_measures_in_different_units_are_not_compared(norm):
+    text = "Currently, 119 people are charged with possession of 56 grams or less of marijuana."
+    reference = "Right now, 119 people face charges of possessing two ounces or less of marijuana."
+    assert _ours(norm.check(text, reference=reference)) == []

@@ -61,6 +61,15 @@ _DURATION = re.compile(r"[\s-]*(?:years?|months?|weeks?|days?|hours?|minutes?|de
                        re.IGNORECASE)
 _MONEY_WORD = re.compile(r"\s*(dollars?|euros?|pounds?|yuan|yen|rupees?|francs?)\b", re.IGNORECASE)
 _CURRENCY = {"$": "$", "dollar": "$", "€": "€", "euro": "€", "£": "£", "pound": "£"}
+# units of measurement, by the form a number's next word takes -> one name per unit
+_UNIT_WORDS = {
+    "mm": "mm", "cm": "cm", "m": "m", "km": "km", "metre": "m", "meter": "m", "kilometre": "km",
+    "kilometer": "km", "centimetre": "cm", "centimeter": "cm", "millimetre": "mm", "mile": "mile",
+    "foot": "ft", "feet": "ft", "ft": "ft", "inch": "in", "inche": "in", "yard": "yd",
+    "gram": "g", "g": "g", "kg": "kg", "kilo": "kg", "kilogram": "kg", "ounce": "oz", "oz": "oz",
+    "lb": "lb", "ton": "t", "tonne": "t", "litre": "l", "liter": "l", "gallon": "gal",
+    "hectare": "ha", "acre": "acre", "degree": "deg", "light-year": "ly", "mph": "mph",
+}
 _MONTH = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 # words after a bare quantity that show it stands alone ("Hundreds died", "100 were hurt")
@@ -80,10 +89,14 @@ class Quantity:
     has_noun: bool  # a noun follows ("13 soldiers", "hundreds of people")
     base: float | None = None  # the number itself, before any modifier (None: a vague plural)
     currency: str | None = None  # "$", "€", "£" or a currency word, for money
+    unit: str | None = None  # a unit of measurement after the number ("km", "feet")
+    text: str = ""  # the number as written ("8.733", "118.8 miles")
 
     def comparable(self, other: "Quantity") -> bool:
-        """Sums in two different currencies are not compared."""
-        return not (self.currency and other.currency and self.currency != other.currency)
+        """Sums in two currencies, or measures in two units, are not compared."""
+        if self.currency and other.currency and self.currency != other.currency:
+            return False
+        return not (self.unit and other.unit and self.unit != other.unit)
 
     def overlaps(self, other: "Quantity") -> bool:
         return self.low <= other.high and other.low <= self.high
@@ -161,10 +174,21 @@ def _is_date_or_year(text: str, m: re.Match, low: float, precision: int) -> bool
         return True  # a year
     before = text[max(0, m.start() - 12) : m.start()].split()
     after = text[m.end() : m.end() + 12].split()
-    if (before and _MONTH.match(before[-1])) or (after and _MONTH.match(after[0])):
-        return True  # "August 15", "15 August"
+    day_like = precision == EXACT and low == int(low) and 1 <= low <= 31 and "," not in num
+    if day_like and ((before and _MONTH.match(before[-1])) or (after and _MONTH.match(after[0]))):
+        return True  # "August 15", "15 August" (but not "October 118,800")
     nxt = text[m.end() : m.end() + 3]
+    if re.match(r"\s?[ap]\.?m\b", text[m.end() : m.end() + 5], re.IGNORECASE):
+        return True  # a clock time: "6.30 a.m."
     return bool(re.match(r"(?:st|nd|rd|th|:\d|/\d|\.\d)", nxt, re.IGNORECASE))
+
+
+def _unit(text: str, end: int) -> str | None:
+    nxt = re.match(r"[\s-]*([a-z][a-z-]*)", text[end : end + 24], re.IGNORECASE)
+    if not nxt:
+        return None
+    w = nxt.group(1).lower()
+    return _UNIT_WORDS.get(w) or _UNIT_WORDS.get(w.rstrip("s")) or _UNIT_WORDS.get(w[:-2] if w.endswith("es") else w)
 
 
 _RANGE_JOIN = re.compile(r"\s*(?:to|and|or|-|–)\s*$", re.IGNORECASE)
@@ -210,5 +234,6 @@ def _parse(text: str, start: int, end: int | None) -> list[Quantity]:
         has_noun = bool(m.group("of")) or bool(nxt and nxt.group(1).lower() not in _VERBISH
                                                and not nxt.group(1).lower().endswith("ed"))
         out.append(Quantity(m.start(), m.end(), num_end, low, high, precision, kind, has_noun, base,
-                            _currency(text, m) if kind == "money" else None))
+                            _currency(text, m) if kind == "money" else None,
+                            _unit(text, m.end()), text[m.start() : m.end() + 8]))
     return out

@@ -18,7 +18,9 @@ such as "13" soldiers) unless the sentences are near paraphrases.
 Two reports that disagree cannot both be right, and the report being checked is not always
 the wrong one: a quantity is flagged only when its phrasing is no more precise than the
 reference's (the vague "hundreds" against "over 100", the usual mistranslation of French "une
-centaine"); equal precision is reported with low confidence (not applied by default).
+centaine"), or when it is a thousandth of the reference's figure written the way French
+thousands come out of MT ("8.733 km" for 8,733; "118.8 miles of tourists" for 118,800). Equal
+precision is reported with low confidence and severity info (not applied by default).
 """
 
 from __future__ import annotations
@@ -118,6 +120,18 @@ def plausible_pair(q: Quantity, r: Quantity, max_ratio: float) -> bool:
     return max(mid_q, mid_r) <= max_ratio * max(min(mid_q, mid_r), 1e-9)
 
 
+_FRENCH_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}(?!\d)|\d{1,3}(?:[.,]\d{1,2})?\s+miles?\b(?!\s+(?:away|from|long|wide|north|south|east|west))")
+
+
+def misread_thousands(q: Quantity, r: Quantity) -> bool:
+    """``q`` is a thousandth of ``r`` and is written the way French thousands come out of
+    machine translation: a full stop as the thousands separator ("8.733 km" for 8,733), or
+    "milliers" / "mille" rendered "miles" ("118.8 miles of tourists", "twenty miles")."""
+    if q.base is None or r.base is None or abs(r.base - q.base * 1000) > 0.5:
+        return False
+    return bool(_FRENCH_THOUSANDS.match(q.text) or re.match(r"[a-z-]+\s+miles?\b", q.text, re.IGNORECASE))
+
+
 def unmatched_pairs(dq: list[Quantity], rq: list[Quantity]) -> tuple[list[tuple[Quantity, Quantity]], bool]:
     """Quantity pairs that disagree (one unmatched quantity of a kind on each side), and
     whether the sentences share an anchor (a specific quantity both agree on)."""
@@ -162,14 +176,17 @@ def _compare_quantities(doc, ref, rule, ctx):
             continue
         j, sim = aligned[f.index]
         pairs, anchored = unmatched_pairs(f.quantities, rfacts[j].quantities)
-        if not (anchored or sim >= paraphrase):
-            continue
         for q, r in pairs:
-            if q.precision > r.precision:
-                continue  # the document is the more precise report: trust it
-            if not plausible_pair(q, r, float(s.get("max_magnitude_ratio", 20))):
+            if misread_thousands(r, q):
+                continue  # the reference garbled the figure; the document has it right
+            misread = misread_thousands(q, r)  # the same digits a thousand times smaller: an anchor itself
+            if not (anchored or misread or sim >= paraphrase):
                 continue
-            vaguer = q.precision < r.precision
+            if q.precision > r.precision and not misread:
+                continue  # the document is the more precise report: trust it
+            if not (misread or plausible_pair(q, r, float(s.get("max_magnitude_ratio", 20)))):
+                continue
+            vaguer = q.precision < r.precision or misread
             conf = rule.confidence * (1.0 if vaguer else float(s.get("same_precision_factor", 0.5)))
             f = make_finding(
                 doc, rule, q.start, q.end,
