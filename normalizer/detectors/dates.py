@@ -184,9 +184,30 @@ def _date_blocked(doc, rule, m: re.Match, sent_text: str, before: str | None, af
 
 
 def _date_phrase(month: int, day: int, year: int | None, s: dict) -> str:
-    phrase = month_day(month, day, s.get("month_style", "full"), s.get("order", "month-day"))
-    return f"{phrase}, {year}" if year and s.get("order", "month-day") != "day-month" else (
-        f"{phrase} {year}" if year else phrase)
+    """"August 15", "August 15, 2021" (or "15 August 2021" with ``order: day-month``)."""
+    order = s.get("order", "month-day")
+    phrase = month_day(month, day, s.get("month_style", "full"), order)
+    if year is None:
+        return phrase
+    return f"{phrase} {year}" if order == "day-month" else f"{phrase}, {year}"
+
+
+def _lead_and_start(doc, m: re.Match, sent_start: int, before: tuple[str, int] | None,
+                    french_articles: dict[str, str], no_on: frozenset[str]) -> tuple[str, int]:
+    """What goes before the English date, and where the replaced span starts.
+
+    "le 15/08": the French word goes and its English preposition takes its place; "came to
+    power 08/15": a word runs straight into the date, so "on" is added; after a preposition,
+    an article or a weekday nothing is added."""
+    if before is None:
+        return "", m.start()
+    word, at = before[0].lower(), before[1]
+    if word in french_articles:
+        prev = word_before(doc, at, sent_start)
+        if word == "le" and prev and prev[0].lower() in no_on:
+            return "", at  # "since le 15/08": the preposition is already there
+        return french_articles[word] + " ", at
+    return ("" if word in no_on else "on "), m.start()
 
 
 @register("dates")
@@ -202,7 +223,7 @@ def detect_numeric_dates(doc, rule, ctx) -> Iterable:
         sent = doc.sentence_at(m.start())
         sent_text = doc.text[sent.start : sent.end]
         wb = word_before(doc, m.start(), sent.start)
-        before, before_at = wb if wb else (None, m.start())
+        before = wb[0] if wb else None
         after = word_after(doc, m.end(), sent.end)
         if _date_blocked(doc, rule, m, sent_text, before, after):
             continue
@@ -224,17 +245,7 @@ def detect_numeric_dates(doc, rule, ctx) -> Iterable:
         factor = quote_factor(doc, rule, m.start(), m.end())
         if factor is None:
             continue
-        start = m.start()
-        if french:  # "le 15/08": the French word goes, its English preposition takes its place
-            start = before_at
-            prev = word_before(doc, before_at, sent.start)
-            lead = french_articles[low_before] + " "
-            if prev and prev[0].lower() in no_on and low_before == "le":
-                lead = ""  # "since le 15/08": the preposition is already there
-        elif before is not None and low_before not in no_on:
-            lead = "on "  # "came to power 08/15": a verb, then the date with no preposition
-        else:
-            lead = ""
+        lead, start = _lead_and_start(doc, m, sent.start, wb, french_articles, no_on)
         chosen = [reading] if reading else readings
         suggestions = [lead + _date_phrase(md[0], md[1], year, s) for md in chosen]
         if lead and start == sent.start:

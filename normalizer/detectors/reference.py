@@ -120,7 +120,9 @@ def plausible_pair(q: Quantity, r: Quantity, max_ratio: float) -> bool:
     return max(mid_q, mid_r) <= max_ratio * max(min(mid_q, mid_r), 1e-9)
 
 
-_FRENCH_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}(?!\d)|\d{1,3}(?:[.,]\d{1,2})?\s+miles?\b(?!\s+(?:away|from|long|wide|north|south|east|west))")
+_FRENCH_THOUSANDS = re.compile(
+    r"\d{1,3}\.\d{3}(?!\d)"  # "8.733 km"
+    r"|\d{1,3}(?:[.,]\d{1,2})?\s+miles?\b(?!\s+(?:away|from|long|wide|north|south|east|west))")  # "milliers"
 
 
 def misread_thousands(q: Quantity, r: Quantity) -> bool:
