@@ -122,13 +122,12 @@ def check(
     baseline: Optional[Path] = _BASELINE,
 ):
     """Report artifacts. Exit 1 when something at or above --fail-on was found."""
+    from .corpus import CorpusStats, Progress, Tally, run_files
     from .formats import RENDERERS, FileReport
-    from .sources import expand_paths, read_text
 
     if output_format not in RENDERERS:
         _err(f"unknown format {output_format!r}; one of {', '.join(RENDERERS)}")
         raise typer.Exit(EXIT_ERROR)
-    from .corpus import CorpusStats, Progress, Tally, run_files
 
     plan = _plan(paths, "check", _common(rules, disable, select, no_model, backend, fail_on=fail_on),
                  jsonl=jsonl, exclude=exclude, reference=reference, baseline=baseline,
@@ -180,13 +179,13 @@ def fix(
 ):
     """Write normalized text: to stdout for one input, back to the files with --in-place, or as a
     diff with --diff. Exit 1 when something changed."""
+    from .corpus import CorpusStats, Progress, Tally, run_files
     from .formats import unified_diff
-    from .sources import expand_paths, read_text, write_atomic
+    from .sources import write_atomic
 
     if level is not None and level not in LEVELS:
         _err(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
         raise typer.Exit(EXIT_ERROR)
-    from .corpus import CorpusStats, Progress, Tally, run_files
 
     plan = _plan(paths, "fix", _common(rules, disable, select, no_model, backend, level=level), jsonl=jsonl,
                  exclude=exclude, level=level, reference=reference, baseline=baseline,
