@@ -120,12 +120,13 @@ def process_text(text: str, name: str, copts: CorpusOptions, *, options: Options
     normalizer = normalizer_for(options or copts.options)
     if not text.strip():  # nothing to check; not an error inside a corpus
         return Outcome(text, text, [], [])
-    state = {"suppressed": 0, "digests": []}
+    state: dict[str, Any] = {}
 
     def suppress(doc: Document, findings: list[Finding]) -> list[Finding]:
         kept = copts.suppressor.filter(doc, findings, path=sidecar, key=key) if copts.suppressor else findings
-        state["suppressed"] = len(findings) - len(kept)
-        state["digests"] = [fingerprint(doc, f) for f in kept]
+        if not state:  # the first pass: the findings reported; later passes re-check fixed text
+            state["suppressed"] = len(findings) - len(kept)
+            state["digests"] = [fingerprint(doc, f) for f in kept]
         return kept
 
     if copts.mode == "fix":

@@ -279,3 +279,12 @@ def test_normalize_frame_for_spark_and_dask(docs):
     assert out["text"].tolist() == [w["text"] for w in want]
     assert [json.loads(m) for m in out["mtnorm"]] == [w["mtnorm"] for w in want]
     assert out["id"].tolist() == df["id"].tolist() and df["text"].tolist() == [d["text"] for d in docs]
+
+
+def test_fix_reports_the_findings_of_the_original_text(mt_text):
+    """fix re-checks its own output; the findings and hashes reported are the original's."""
+    check = corpus.process_text(mt_text, "a", CorpusOptions(mode="check"))
+    fix = corpus.process_text(mt_text, "a", CorpusOptions(mode="fix"))
+    assert fix.changed and len(fix.digests) == len(fix.findings)
+    assert [(f.rule, f.start) for f in fix.findings] == [(f.rule, f.start) for f in check.findings]
+    assert fix.digests == check.digests
