@@ -116,6 +116,10 @@ def _line_outputs(starts: list[int], lines: list[str], edits: list[Edit]):
     return out, per_line
 
 
+def _again(normalizer: Normalizer):
+    return lambda fixed: normalizer.analyze(fixed)[:2]
+
+
 def fix_corpus(normalizer: Normalizer, lines: list[str], groups: list[tuple[str, int, int]],
                integrity: Integrity, levels=LEVELS) -> Fixed:
     """Fix each document (lines [a, b) of ``lines``) at every level; detection runs once."""
@@ -134,13 +138,12 @@ def fix_corpus(normalizer: Normalizer, lines: list[str], groups: list[tuple[str,
         doc, ctx, _ = normalizer.analyze(text)
         integrity.documents += 1
         for lvl in levels:
-            edits = rewrite.run(doc, ctx, lvl)
+            new_text, log = rewrite.settle(doc, ctx, lvl, _again(normalizer))
             if lvl == DEFAULT:
                 integrity.demoted.update(f.data["demoted"].split(" (")[0] for f in doc.findings
                                          if f.data.get("demoted"))
-            if not edits:
+            if not log:
                 continue
-            new_text, log = apply_stage.apply(text, edits)
             if apply_stage.undo(new_text, log) != text:
                 integrity.undo_failures.append(doc_id)
             if lvl == DEFAULT and normalizer.normalize(new_text, level=lvl).text != new_text:
@@ -354,9 +357,8 @@ def section_harm(normalizer: Normalizer, full: bool, show: int, integrity: Integ
         for rec in sample:
             doc, ctx, _ = normalizer.analyze(rec["text"])
             integrity.documents += 1
-            edits = rewrite.run(doc, ctx, DEFAULT)
-            if edits:
-                new_text, log = apply_stage.apply(rec["text"], edits)
+            new_text, log = rewrite.settle(doc, ctx, DEFAULT, _again(normalizer))
+            if log:
                 if apply_stage.undo(new_text, log) != rec["text"]:
                     integrity.undo_failures.append(rec["id"])
                 changed.append((rec["id"], log))
@@ -382,6 +384,54 @@ def section_harm(normalizer: Normalizer, full: bool, show: int, integrity: Integ
         report(f"LIG ref.en (original English, {LIG_BLOCK}-line blocks)", len(groups), fixed.changed_docs[DEFAULT])
 
 
+def _render(rule, m) -> str:
+    from normalizer.detect import _render_pattern
+    from normalizer.phrases import render_suggestion
+
+    if rule.kind == "phrase":
+        cp = next(c for i, c in enumerate(rule.phrases) if m.group(f"ph{i}") is not None)
+        return render_suggestion(rule.suggest[0], cp, m.groupdict(), m.group(0))
+    return _render_pattern(rule.suggest[0], m)
+
+
+def _span(before: str, after: str, normalizer: Normalizer | None = None, rule_id: str | None = None):
+    """The rewritten span of ``before``: the smallest differing region in whole words,
+    widened to the finding of ``rule_id`` on ``before`` when the pipeline finds one (a
+    duplication's span holds both mentions even where they are unchanged)."""
+    i = 0
+    while i < min(len(before), len(after)) and before[i] == after[i]:
+        i += 1
+    j = 0
+    while j < min(len(before), len(after)) - i and before[-1 - j] == after[-1 - j]:
+        j += 1
+    while i > 0 and before[i - 1].isalnum():
+        i -= 1
+    while j > 0 and before[len(before) - j].isalnum():
+        j -= 1
+    start, end = i, len(before) - j
+    if normalizer is not None and rule_id is not None:
+        for f in normalizer.check(before):
+            if f.rule == rule_id and f.start < max(end, start + 1) and start < f.end:
+                start, end = min(start, f.start), max(end, f.end)
+    return start, end, after[start : len(after) - (len(before) - end)]
+
+
+def _guarded(items, rules) -> "np.ndarray":
+    """For each (label, before, after, category, rule id, span): would the guards refuse it?"""
+    import numpy as np
+
+    from normalizer.document import Document
+    from normalizer.findings import Finding
+
+    out = []
+    for _, before, after, category, rule_id, (start, end, replacement) in items:
+        doc = Document.from_text(before)
+        f = Finding(rule_id or "calibrate", category, start, end, before[start:end], "")
+        why = rewrite.guard(doc, f, replacement, rewrite.document_names(doc), rewrite._literals(f, rules))
+        out.append(why is not None)
+    return np.array(out, dtype=bool)
+
+
 def section_calibrate(normalizer: Normalizer, show: int) -> None:
     """Cosines of sentence before/after for correct and wrong rewrites; the threshold."""
     import numpy as np
@@ -392,8 +442,9 @@ def section_calibrate(normalizer: Normalizer, show: int) -> None:
     from normalizer.sources import read_text
 
     ctx = RunContext(normalizer.options)
-    correct: list[tuple[str, str, str]] = []  # (label, before sentence, after sentence)
-    wrong: list[tuple[str, str, str]] = []
+    # (label, sentence before, sentence after, category, rule id)
+    correct: list[tuple[str, str, str, str, str | None]] = []
+    wrong: list[tuple[str, str, str, str, str | None]] = []
     # 1. gold: each accepted form of a semantic artifact is correct; another artifact's accepted
     #    form put in its place is a fluent, wrong rewrite.
     gold = load_gold(SEED)
@@ -405,17 +456,33 @@ def section_calibrate(normalizer: Normalizer, show: int) -> None:
         s = doc.sentence_at(a.start)
         lo, hi = min(s.start, a.start), max(s.end, a.end)
         before = text[lo:hi]
+        cat = a.item["category"]
+        span = (a.start - lo, a.end - lo)
         for acc in a.item["accept"]:
-            correct.append(("gold", before, text[lo : a.start] + acc + text[a.end : hi]))
+            correct.append(("gold", before, text[lo : a.start] + acc + text[a.end : hi], cat, None, (*span, acc)))
         other = arts[(k + 1) % len(arts)].item["accept"][0]
-        wrong.append(("gold-swap", before, text[lo : a.start] + other + text[a.end : hi]))
+        wrong.append(("gold-swap", before, text[lo : a.start] + other + text[a.end : hi], cat, None,
+                      (*span, other)))
     # 2. rule examples: the fix of a fire example is a correct rewrite
     for r in normalizer.ruleset.rules:
         if r.category in SEMANTIC_CATEGORIES:
             for e in r.examples_fire:
                 if e.fix:
-                    correct.append((f"example {r.id}", e.text, e.fix))
-    # 3. semantic rewrites of native English at the aggressive level: the text was right
+                    correct.append((f"example {r.id}", e.text, e.fix, r.category, r.id,
+                                    _span(e.text, e.fix, normalizer, r.id)))
+    # 3. a rule's suggestion forced onto its own correct-usage sentences (no_fire examples,
+    #    context.correct): its authors say the words are right there, so the rewrite is wrong
+    for r in normalizer.ruleset.rules:
+        if r.category not in SEMANTIC_CATEGORIES or r.regex is None or not r.suggest:
+            continue
+        sentences = [e.text for e in r.examples_no_fire] + (r.context.correct if r.context else [])
+        for sent in sentences:
+            for m in r.regex.finditer(sent):
+                after = _render(r, m)
+                if after and after != m.group(0):
+                    wrong.append((f"forced {r.id}", sent, sent[: m.start()] + after + sent[m.end() :],
+                                  r.category, r.id, (m.start(), m.end(), after)))
+    # 4. semantic rewrites of native English at the aggressive level: the text was right
     if BBC.is_file():
         import json
 
@@ -424,14 +491,17 @@ def section_calibrate(normalizer: Normalizer, show: int) -> None:
             d, c, _ = normalizer.analyze(t)
             for f in d.findings:
                 if f.category in SEMANTIC_CATEGORIES and f.suggestions:
-                    wrong += [("bbc " + f.rule, b, a) for b, a in rewrite.meaning_pairs(d, f, f.suggestions[:1])]
-    texts = list(dict.fromkeys(t for _, b, a in correct + wrong for t in (b, a)))
+                    lo = rewrite._sentence_window(d, f.start, f.end)[0]
+                    wrong += [("bbc " + f.rule, b, a, f.category, f.rule,
+                               (f.start - lo, f.end - lo, f.suggestions[0]))
+                              for b, a in rewrite.meaning_pairs(d, f, f.suggestions[:1])]
+    texts = list(dict.fromkeys(t for _, b, a, *_ in correct + wrong for t in (b, a)))
     vecs = ctx.encode(texts)
     if vecs is None:
         print("calibrate: the embedding model is unavailable")
         return
     vecs_of = dict(zip(texts, vecs))
-    cos = lambda items: np.array([float(vecs_of[b] @ vecs_of[a]) for _, b, a in items])
+    cos = lambda items: np.array([float(vecs_of[b] @ vecs_of[a]) for _, b, a, *_ in items])
     c, w = cos(correct), cos(wrong)
     print(f"## meaning check calibration: cosine(sentence before, sentence after)")
     for label, arr in (("correct rewrites", c), ("wrong rewrites", w)):
@@ -439,12 +509,19 @@ def section_calibrate(normalizer: Normalizer, show: int) -> None:
             q = np.percentile(arr, [1, 5, 10, 25, 50])
             print(f"- {label:<17} n={len(arr):4d}  min {arr.min():.3f}  p1 {q[0]:.3f}  p5 {q[1]:.3f}  "
                   f"p10 {q[2]:.3f}  p25 {q[3]:.3f}  median {q[4]:.3f}")
+    rules = normalizer.ruleset.by_id()
+    g_c, g_w = _guarded(correct, rules), _guarded(wrong, rules)
+    print(f"- the pure guards (numbers, names, negations, quotes) refuse {np.mean(g_c):.1%} of correct "
+          f"and {np.mean(g_w):.1%} of wrong rewrites; with threshold t the two checks together:")
     for th in (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9):
-        print(f"    threshold {th:.2f}: keeps {np.mean(c >= th):6.1%} of correct, "
-              f"blocks {np.mean(w < th) if len(w) else 0:6.1%} of wrong")
+        print(f"    threshold {th:.2f}: keeps {np.mean((c >= th) & ~g_c):6.1%} of correct, "
+              f"blocks {np.mean((w < th) | g_w) if len(w) else 0:6.1%} of wrong "
+              f"(cosine alone: keeps {np.mean(c >= th):6.1%}, blocks {np.mean(w < th) if len(w) else 0:6.1%})")
     print(f"    current Options.meaning_threshold = {normalizer.options.meaning_threshold}")
-    for (label, b, a), x in sorted(zip(correct, c), key=lambda p: p[1])[:show]:
+    for (label, b, a, *_), x in sorted(zip(correct, c), key=lambda p: p[1])[:show]:
         print(f"    lowest correct {x:.3f} [{label}]: {a[:160]!r}")
+    for (label, b, a, *_), x in [(it, x) for it, x in zip(correct, g_c) if x][:show]:
+        print(f"    correct but refused by a guard [{label}]: {b[:90]!r} -> {a[:90]!r}")
 
 
 def main(argv: list[str] | None = None) -> int:

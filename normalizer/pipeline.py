@@ -70,7 +70,8 @@ class Normalizer:
                 d.findings = suppress(d, d.findings)
             return d, c
 
-        new_text, log = rewrite.settle(doc, ctx, level or self.options.level, again)
+        new_text, log = rewrite.settle(doc, ctx, level or self.options.level, again,
+                                       rules=self.ruleset.by_id())
         return Result(text=new_text, original=text, findings=doc.findings, edits=log,
                       language=doc.language, skipped=skipped)
 

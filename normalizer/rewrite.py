@@ -30,12 +30,16 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from . import apply as apply_stage
 from .context import SEMANTIC_CATEGORIES, STANDARD_MIN_CONFIDENCE, RunContext
 from .document import Document
 from .findings import LEVELS, Edit, Finding, level_rank
+
+if TYPE_CHECKING:
+    from .ruleset import Rule
 
 # A finding is only fixed at --level safe when it is this sure and its category is mechanical.
 SAFE_MIN_CONFIDENCE = 0.9
@@ -74,8 +78,12 @@ _OPENERS = " \t\"“‘'([«„—–-"  # what may stand between a sentence sta
 
 # Per category, how each protected class is compared between the span before and after:
 # "exact" multiset, "set" (a repeated item may go), "grow" (may add, not remove), "balanced"
-# (quote marks removed or added in pairs), None (free). "digits" is every digit of the span in
-# order: a format change ("1 234,5" -> "1,234.5") keeps it, a changed number does not.
+# (quote marks removed or added in pairs), None (free).
+# "digits" is every digit of the span in order: a format change ("1 234,5" -> "1,234.5")
+# keeps it, a changed number does not.
+# A rule may be about a name or a negation ("the Mondial" -> "the World Cup", "it is ignored
+# whether" -> "it is not known whether"): a name or negation the rule spells out in its match
+# may go, one it spells out in its suggestions may come; one a slot or gap captured may not.
 _FREE = {"numbers": None, "digits": None, "names": None, "negations": None, "quotes": None}
 _EXACT = {"numbers": "exact", "digits": None, "names": "exact", "negations": "exact", "quotes": "exact"}
 _GUARDS: dict[str, dict[str, str | None]] = {
@@ -103,13 +111,21 @@ def _name(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
 
+# Words that are capitalised for their place, never as names ("(Kabul) The attacks").
+_NEVER_NAMES = {"the", "a", "an", "in", "on", "at", "of", "for", "with", "by", "to", "from", "as",
+                "and", "but", "or", "if", "when", "while", "after", "before", "since", "this", "that",
+                "these", "those", "there", "here", "it", "its", "he", "she", "they", "we", "you",
+                "his", "her", "their", "our", "my", "your", "i"}
+
+
 def document_names(doc: Document) -> set[str]:
     """Capitalised words the document uses in mid-sentence: its names. A sentence-initial
     capital is a name only if the document also uses it mid-sentence."""
     names = set()
     for _, span, sent in doc.iter_sentences():
         for m in _WORD.finditer(sent):
-            if m.group()[0].isupper() and not _is_initial(sent, m.start(), True):
+            if m.group()[0].isupper() and m.group().lower() not in _NEVER_NAMES \
+                    and not _is_initial(sent, m.start(), True):
                 names.add(_name(m.group()))
     return names
 
@@ -126,8 +142,8 @@ def _protected(snippet: str, sentence_initial: bool, known_names: set[str] = fro
             negations[low] += 1
         elif low.endswith("n't"):
             negations["not"] += 1
-        if w[0].isupper() and w != "I" and (not _is_initial(snippet, m.start(), sentence_initial)
-                                             or _name(w) in known_names):
+        if w[0].isupper() and low not in _NEVER_NAMES and (
+                not _is_initial(snippet, m.start(), sentence_initial) or _name(w) in known_names):
             names[_name(w)] += 1
     return {
         "numbers": Counter(_NUMBER.findall(snippet)),
@@ -166,8 +182,44 @@ def _headline(doc: Document, pos: int) -> bool:
     return len(letters) >= 4 and not any(c.islower() for c in letters)
 
 
-def guard(doc: Document, f: Finding, after: str, known_names: set[str] = frozenset()) -> str | None:
-    """Why replacing ``f``'s span by ``after`` is not allowed, or None when it is."""
+@lru_cache(maxsize=None)
+def rule_literals(texts: tuple[str, ...], pattern: str | None = None) -> frozenset[str]:
+    """Lower-case words spelled out in phrases or suggestion templates ({lemma}s included;
+    not the <slot>, $n, ... or {group} parts that carry captured text) or in a regex pattern
+    (roughly: its letter runs)."""
+    words = [w for t in texts for w in re.findall(
+        r"[^\W\d_][\w'’-]*", re.sub(r"<[^>]*>|\$\d|\.\.\.|:n\}", " ", t))]
+    if pattern:
+        pattern = re.sub(r"\[([A-Za-z])[A-Za-z]*\]", r"\1", pattern)  # [Bb]oard -> Board
+        words += re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]|\(\?P?<\w*>?", " ", pattern))
+    return frozenset(w.lower().replace("’", "'") for w in words)
+
+
+NO_LITERALS = (frozenset(), frozenset())
+
+
+def _literals(f: Finding, rules: Mapping[str, Rule] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The words the finding's rule spells out in its match, and in its suggestions."""
+    r = rules.get(f.rule) if rules else None
+    if r is None:
+        return NO_LITERALS
+    return rule_literals(tuple(r.match), r.pattern), rule_literals(tuple(r.suggest))
+
+
+def _drop(c: Counter, words: frozenset[str]) -> Counter:
+    """``c`` without the words in ``words`` (or their plurals: {MP:n} writes "MPs")."""
+    def listed(k: str) -> bool:
+        k = k.lower().replace("’", "'")
+        return k in words or (k.endswith("s") and (k[:-1] in words or k[:-2] in words))
+
+    return Counter({k: v for k, v in c.items() if not listed(k)})
+
+
+def guard(doc: Document, f: Finding, after: str, known_names: set[str] = frozenset(),
+          literals: tuple[frozenset[str], frozenset[str]] = NO_LITERALS) -> str | None:
+    """Why replacing ``f``'s span by ``after`` is not allowed, or None when it is.
+    ``literals``: the words the finding's rule spells out in its match and in its suggestions:
+    a name or negation among the first may go, one among the second may come."""
     rules = _GUARDS.get(f.category, _EXACT)
     if _headline(doc, f.start):
         rules = {**rules, "names": None}
@@ -177,7 +229,13 @@ def guard(doc: Document, f: Finding, after: str, known_names: set[str] = frozens
     if after.count("\n") != f.text.count("\n") and f.category != "boilerplate":
         return "would change line breaks"
     for kind, mode in rules.items():
-        if mode and not _compare(mode, before_p[kind], after_p[kind]):
+        if mode in ("exact", "grow") and kind in ("names", "negations"):
+            # nothing lost but what the rule matches literally, nothing gained but what it writes
+            lost = _drop(before_p[kind] - after_p[kind], literals[0])
+            gained = _drop(after_p[kind] - before_p[kind], literals[1])
+            if lost or (gained and mode == "exact"):
+                return f"would change {kind}"
+        elif mode and not _compare(mode, before_p[kind], after_p[kind]):
             return f"would change {kind}"
     if f.category not in _CHARACTER_LEVEL:
         for q in doc.quotes:
@@ -240,8 +298,10 @@ class _Choice:
     after: str
 
 
-def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext | None = None) -> list[_Choice]:
-    """One rewrite per finding fixable at ``level``, or none (the finding is then demoted)."""
+def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext | None = None,
+           rules: Mapping[str, Rule] | None = None) -> list[_Choice]:
+    """One rewrite per finding fixable at ``level``, or none (the finding is then demoted).
+    ``rules`` (id -> rule) lets the guards know a rule's literal words."""
     viable: list[tuple[Finding, list[str]]] = []
     known_names: set[str] | None = None
     for f in findings:
@@ -254,7 +314,7 @@ def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext |
         afters, reasons = [], []
         for s in f.suggestions[:MAX_SUGGESTIONS_TRIED]:
             s = recase(doc, f.start, f.text, s)
-            why = guard(doc, f, s, known_names)
+            why = guard(doc, f, s, known_names, _literals(f, rules))
             (reasons if why else afters).append(why or s)
         if afters:
             viable.append((f, afters))
@@ -363,17 +423,18 @@ def resolve(plans: list[_Plan]) -> list[_Plan]:
 
 
 def select(doc: Document, level: str, ctx: RunContext | None = None,
-           findings: list[Finding] | None = None) -> list[Edit]:
+           findings: list[Finding] | None = None, rules: Mapping[str, Rule] | None = None) -> list[Edit]:
     """The edits for ``doc``'s findings at ``level``, resolved and tidied (no meaning check
     without ``ctx``)."""
     findings = doc.findings if findings is None else findings
     plans = [_Plan(c.finding, c.finding.start, c.finding.end, c.finding.text, c.after)
-             for c in choose(doc, findings, level, ctx)]
+             for c in choose(doc, findings, level, ctx, rules)]
     return tidy(doc, resolve(plans))
 
 
 def settle(doc: Document, ctx: RunContext, level: str,
-           analyze: Callable[[str], tuple[Document, RunContext]]) -> tuple[str, list[Edit]]:
+           analyze: Callable[[str], tuple[Document, RunContext]],
+           rules: Mapping[str, Rule] | None = None) -> tuple[str, list[Edit]]:
     """Rewrite ``doc`` until nothing is left to fix at ``level``; return the text and one edit
     log over the original.
 
@@ -382,12 +443,12 @@ def settle(doc: Document, ctx: RunContext, level: str,
     the new edits are composed into the log, at most MAX_PASSES times. That is what makes
     ``fix(fix(x)) == fix(x)``."""
     text = doc.text
-    new_text, log = apply_stage.apply(text, run(doc, ctx, level))
+    new_text, log = apply_stage.apply(text, run(doc, ctx, level, rules))
     for _ in range(MAX_PASSES - 1):
         if not log:
             break
         doc2, ctx2 = analyze(new_text)
-        more = run(doc2, ctx2, level)
+        more = run(doc2, ctx2, level, rules)
         if not more:
             break
         newer, more_log = apply_stage.apply(new_text, more)
@@ -396,8 +457,9 @@ def settle(doc: Document, ctx: RunContext, level: str,
     return new_text, log
 
 
-def run(doc: Document, ctx: RunContext, level: str) -> list[Edit]:
-    edits = select(doc, level, ctx)
+def run(doc: Document, ctx: RunContext, level: str, rules: Mapping[str, Rule] | None = None) -> list[Edit]:
+    """The edits for ``doc`` at ``level`` (one pass; ``settle`` repeats it to a fixed point)."""
+    edits = select(doc, level, ctx, rules=rules)
     demoted = Counter(f.data["demoted"].split(" (")[0] for f in doc.findings if f.data.get("demoted"))
     if demoted:
         stats = ctx.stats.setdefault("demoted", Counter())

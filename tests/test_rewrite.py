@@ -441,6 +441,20 @@ rules:
     message: "space before a comma"
     pattern: ' +,(?=\\S)'
     suggest: [", "]
+  - id: test.calque.it-is-ignored
+    kind: phrase
+    category: calque
+    confidence: 0.9
+    message: "on ignore = it is not known"
+    match: ["it is ignored (whether|if|how)"]
+    suggest: ["it is not known $1"]
+  - id: test.calque.mondial
+    kind: phrase
+    category: calque
+    confidence: 0.9
+    message: "le Mondial = the World Cup"
+    match: ["the Mondial"]
+    suggest: ["the World Cup"]
   - id: test.numbers.space-thousands
     kind: pattern
     category: number-format
@@ -514,6 +528,11 @@ def test_compose_two_passes_random():
         log = apply_stage.compose(t0, first, second)
         assert apply_stage.apply(t0, log)[0] == t2
         assert apply_stage.undo(t2, log) == t0
+
+
+def test_a_rule_may_change_the_names_and_negations_it_spells_out(own_rules):
+    text = "It is ignored whether Smith will play in the Mondial.\n"
+    assert own_rules.normalize(text).text == "It is not known whether Smith will play in the World Cup.\n"
 
 
 def test_synthetic_levels(own_rules):
