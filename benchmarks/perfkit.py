@@ -169,7 +169,9 @@ class StageTimer:
         self._stack: list[list] = []  # [name, start, child_time]
 
     def wrap(self, obj, attr: str, stage: str) -> None:
-        fn = getattr(obj, attr)
+        """Replace ``obj.attr`` (or ``obj[attr]`` for a dict) by a timed version."""
+        is_dict = isinstance(obj, dict)
+        fn = obj[attr] if is_dict else getattr(obj, attr)
         timer = self
 
         def timed_fn(*a, **k):
@@ -184,7 +186,10 @@ class StageTimer:
                 if timer._stack:
                     timer._stack[-1][2] += spent
 
-        setattr(obj, attr, timed_fn)
+        if is_dict:
+            obj[attr] = timed_fn
+        else:
+            setattr(obj, attr, timed_fn)
 
     def iter_sorted(self) -> Iterator[tuple[str, float]]:
         yield from sorted(self.totals.items(), key=lambda kv: -kv[1])

@@ -17,9 +17,16 @@ from .context import RunContext, make_finding
 from .document import Document
 from .findings import Finding
 from .phrases import render_suggestion
+from .prefilter import needles
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
+
+
+def _is_word_char(c: str) -> bool:
+    """``_WORD_CHAR.match`` for one character without a regex call per anchor hit (the word
+    class of ``re`` is exactly str.isalnum() or "_")."""
+    return c.isalnum() or c in "_'’-"
 
 
 class RuleIndex:
@@ -47,6 +54,10 @@ class RuleIndex:
         self.anchor_words = list(anchor_rules)
         self.anchor_rules = [list({id(r): r for r in anchor_rules[w]}.values()) for w in self.anchor_words]
         self.automaton = (ahocorasick_rs.AhoCorasick(self.anchor_words) if self.anchor_words else None)
+        self.rules_by_id = {r.id: r for r in ruleset.rules}
+        # Strings one of which a text must hold for a scan rule to match there (prefilter.py):
+        # a substring test instead of a regex scan of every paragraph. None: always scan.
+        self.scan_needles = {r.id: needles(r.regex.pattern, r.regex.flags) for r in self.scan_rules}
 
     def candidates(self, text: str) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
@@ -58,9 +69,9 @@ class RuleIndex:
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         lowered = lowered.replace("’", "'")
         for idx, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
-            if start > 0 and _WORD_CHAR.match(lowered, start - 1):
+            if start > 0 and _is_word_char(lowered[start - 1]):
                 continue
-            if end < len(lowered) and _WORD_CHAR.match(lowered, end):
+            if end < len(lowered) and _is_word_char(lowered[end]):
                 continue
             out.setdefault(start, []).extend(self.anchor_rules[idx])
         return out
@@ -153,11 +164,16 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
             by_rule[r.id] = r
     for rid, s, e in sorted(todo):
         found.extend(_match_rule(doc, by_rule[rid], s, e))
+    text = doc.text
     for r in index.scan_rules:
         if wanted(r):
+            required = index.scan_needles.get(r.id)
+            if required is not None and not any(n in text for n in required):
+                continue
             for p in doc.paragraphs:
-                found.extend(_match_rule(doc, r, p.start, p.end))
-    _confirm_in_context(doc, ctx, found, {r.id: r for r in index.ruleset.rules})
+                if required is None or any(text.find(n, p.start, p.end) >= 0 for n in required):
+                    found.extend(_match_rule(doc, r, p.start, p.end))
+    _confirm_in_context(doc, ctx, found, index.rules_by_id)
     doc.findings.extend(f for f in found if not f.data.get("rejected"))
 
 

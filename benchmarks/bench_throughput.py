@@ -1,0 +1,120 @@
+"""Goal 3 of issue 7: throughput of the whole default pipeline on native English news.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_throughput.py [--limit N] [--mt-limit N]
+
+One process, one core (onnxruntime single-threaded, as in a corpus run): every BBC article
+(2,225, 5 MB) goes through ``Normalizer().normalize`` with the default options (model on,
+level standard), then the same texts through ``ftfy.fix_text`` alone, in the same run.
+Targets: at least 1 MB/s of text per core (CPU time), and at least 50% of ftfy's throughput.
+Also printed: the per-stage profile (exclusive time: the model's time is not counted again
+in the stage that asked for it), the embeddings computed per 1,000 sentences, and the same
+figures on machine-translated news (WMT13 online-B, grouped into documents), where the model
+has candidates to confirm. Start-up (rule loading, model loading) is excluded: a warm-up
+document goes first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from perfkit import (BBC, MT_SEED, WMT13, StageTimer, bbc_texts, goal, header, load_note, mb, need,
+                     wmt13_mt_documents)
+
+
+def instrument() -> StageTimer:
+    from normalizer import apply, detect, document, embeddings, language, repair, rewrite
+
+    t = StageTimer()
+    t.wrap(document.Document, "from_text", "document")
+    t.wrap(repair, "run", "repair")
+    t.wrap(language, "run", "language")
+    t.wrap(detect, "run_detectors", "detectors")
+    t.wrap(detect, "run_rules", "rules")
+    t.wrap(rewrite, "run", "rewrite")
+    t.wrap(apply, "apply", "apply")
+    t.wrap(embeddings.CachedEncoder, "encode", "model")
+    from normalizer.detectors import REGISTRY
+
+    for name, fn in list(REGISTRY.items()):  # one line per detector (they are generators)
+        REGISTRY[name] = _eager(fn)
+        t.wrap(REGISTRY, name, f"detector:{name}")
+    return t
+
+
+def _eager(fn):
+    return lambda doc, rule, ctx: list(fn(doc, rule, ctx))
+
+
+def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
+    from normalizer import embeddings
+    from normalizer.pipeline import Normalizer
+
+    normalizer = Normalizer()
+    normalizer.normalize(MT_SEED.read_text(encoding="utf-8"))  # warm-up: rules, model, caches
+    enc = embeddings.get_encoder(normalizer.options.backend)
+    enc0, req0 = enc.encoded, enc.requested
+    timer.totals.clear()
+    timer.calls.clear()
+    sentences = findings = changed = 0
+    c0, w0 = time.process_time(), time.perf_counter()
+    for text in texts:
+        result = normalizer.normalize(text)
+        findings += len(result.findings)
+        changed += result.text != text
+    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    from normalizer.document import Document
+
+    sentences = sum(len(Document.from_text(t).sentences) for t in texts)
+    size = mb(texts)
+    print(f"  {label}: {len(texts)} documents, {size:.2f} MB, {sentences} sentences; "
+          f"{findings} findings, {changed} documents changed")
+    print(f"    pipeline: {cpu:.2f} s CPU, {wall:.2f} s wall -> {size / cpu:.2f} MB/s per core "
+          f"({size / wall:.2f} MB/s wall)")
+    encoded, requested = enc.encoded - enc0, enc.requested - req0
+    print(f"    model: {encoded} sentences encoded ({requested} asked, the rest cached) = "
+          f"{1000 * encoded / max(sentences, 1):.1f} per 1,000 sentences")
+    total = sum(timer.totals.values()) or 1.0
+    profile = ", ".join(f"{name} {sec:.2f} s ({100 * sec / total:.0f}%)" for name, sec in timer.iter_sorted())
+    print(f"    stages (exclusive wall time): {profile}")
+    return {"mb": size, "cpu": cpu, "wall": wall, "per_1000": 1000 * encoded / max(sentences, 1)}
+
+
+def ftfy_alone(texts: list[str]) -> float:
+    import ftfy
+
+    ftfy.fix_text(texts[0])
+    c0 = time.process_time()
+    for text in texts:
+        ftfy.fix_text(text)
+    return time.process_time() - c0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--limit", type=int, default=None, help="BBC articles (default: all 2,225)")
+    ap.add_argument("--mt-limit", type=int, default=None, help="WMT13 documents (default: all 52)")
+    args = ap.parse_args()
+    header("Goal 3: throughput of the default pipeline (one process, one core)")
+    print(f"  {load_note()}")
+    if not need(BBC, "throughput on native English news"):
+        return
+    timer = instrument()
+    texts = bbc_texts(args.limit)
+    bbc = run_pipeline(texts, "BBC native English news", timer)
+    ftfy_cpu = ftfy_alone(texts)
+    ftfy_rate = bbc["mb"] / ftfy_cpu
+    rate = bbc["mb"] / bbc["cpu"]
+    print(f"  ftfy.fix_text alone on the same texts: {ftfy_cpu:.2f} s CPU -> {ftfy_rate:.2f} MB/s")
+    goal("pipeline throughput per core (CPU time)", f"{rate:.2f} MB/s", ">= 1 MB/s", rate >= 1.0)
+    goal("pipeline / ftfy.fix_text alone", f"{100 * rate / ftfy_rate:.0f}%", ">= 50%", rate >= 0.5 * ftfy_rate,
+         f"{rate:.2f} / {ftfy_rate:.2f} MB/s")
+    goal("embeddings per 1,000 sentences (native)", f"{bbc['per_1000']:.1f}", "candidates only", None)
+    if need(WMT13, "throughput on machine-translated news"):
+        mt = run_pipeline(wmt13_mt_documents(limit=args.mt_limit), "WMT13 online-B (machine-translated)", timer)
+        goal("embeddings per 1,000 sentences (MT)", f"{mt['per_1000']:.1f}", "candidates only", None,
+             f"{mt['mb'] / mt['cpu']:.2f} MB/s per core")
+
+
+if __name__ == "__main__":
+    main()

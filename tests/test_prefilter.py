@@ -1,0 +1,46 @@
+"""prefilter.needles: a needle set is a promise (no text without one of them has a match), so
+it is checked against the regex engine on the shipped rules' own examples and on edge cases."""
+
+from __future__ import annotations
+
+import regex
+
+from normalizer.prefilter import needles
+from normalizer.ruleset import load_rules
+
+
+def test_needles_of_simple_patterns():
+    assert needles(r"(?<=\w) +”") == {" ”"}
+    assert needles(r"(?:billion|million)s?\b") == {"billion", "million"}
+    assert needles(r"x(?=yz)") == {"xyz"}
+    assert needles(r"[ab]{2}c") == {"ac", "bc"}
+
+
+def test_no_needles_when_unsure():
+    assert needles(r"(?i)abc") is None  # cased letters under IGNORECASE
+    assert needles(r"\p{Lu}\.") is None  # the standard parser does not know \p{...}
+    assert needles(r"[[:alpha:]]x") is None  # POSIX class: the regex module reads it otherwise
+    assert needles(r"(?:hello){e<=1}") is None  # fuzzy matching
+    assert needles(r"a?b?") is None
+    assert needles(r"\w+") is None
+
+
+def _examples(rule):
+    for ex in rule.examples_fire + rule.examples_no_fire:
+        yield ex.text
+
+
+def test_every_match_of_a_shipped_pattern_holds_a_needle():
+    checked = 0
+    for rule in load_rules().rules:
+        if rule.kind != "pattern" or rule.regex is None:
+            continue
+        required = needles(rule.regex.pattern, rule.regex.flags)
+        if required is None:
+            continue
+        rx = regex.compile(rule.regex.pattern, rule.regex.flags)
+        for text in _examples(rule):
+            if rx.search(text):
+                assert any(n in text for n in required), (rule.id, text, required)
+                checked += 1
+    assert checked > 0
