@@ -119,24 +119,36 @@ def parallel_sets(root: Path) -> list[tuple[str, list[str], list[list[str]]]]:
 
 # -- seed recall ------------------------------------------------------------------------------
 
-def seed_recall(norm: Normalizer) -> tuple[list[str], list[str]]:
+SEED_GOLD = ROOT / "seeds" / "000_d39dd3bf9bf62004.yaml"
+
+
+def seed_scores(norm: Normalizer, use_model: bool) -> tuple[list[str], list[str], list[str]]:
+    """Calque artifacts of seed 000: found by the selected rules, missed, and not fixed by a
+    default `mtnorm fix` (the whole pipeline, since fixes compose with other rules' edits)."""
     import yaml
 
-    gold = yaml.safe_load((ROOT / "seeds" / "000_d39dd3bf9bf62004.yaml").read_text(encoding="utf-8"))
-    text = (ROOT / "seeds" / "000_d39dd3bf9bf62004.txt").read_text(encoding="utf-8")
+    from normalizer.evaluate import score_document
+
+    gold = yaml.safe_load(SEED_GOLD.read_text(encoding="utf-8"))
+    text = SEED_GOLD.with_suffix(".txt").read_text(encoding="utf-8")
     findings = norm.check(text)
+    calques = [a for a in gold["artifacts"] if a["category"] == "calque"]
     found, missed = [], []
-    for a in gold["artifacts"]:
-        if a["category"] != "calque":
-            continue
+    for a in calques:
         start = text.find(a["text"])
         end = start + len(a["text"])
         hit = any(f.start < end and start < f.end for f in findings)
         (found if hit else missed).append(f"[{a['tier']}] {a['text']}")
-    return found, missed
+    score = score_document(SEED_GOLD, Normalizer(Options.make(use_model=use_model)))
+    unfixed = [u for u in score.unfixed if any(u.endswith(a["text"]) for a in calques)]
+    return found, missed, unfixed
 
 
 # -- report -----------------------------------------------------------------------------------
+
+def _ratio(mt: float, ref: float) -> str:
+    return f"{mt / ref:.1f}" if ref else ("inf" if mt else "-")
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -155,56 +167,71 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(t.split()) for t in bbc)
     modes = [("no model", False)] + ([] if args.no_model else [("model", True)])
     norms = {label: make_normalizer(select, flag, args.rules) for label, flag in modes}
-    rules = sorted(r.id for r in norms["no model"].ruleset.rules if r.id.startswith(select))
+    selected = [r for r in norms["no model"].ruleset.rules if r.id.startswith(select)]
+    rules = sorted(r.id for r in selected)
+    with_context = sorted(r.id for r in selected if r.context is not None)
+    last = modes[-1][0]
 
     bbc_counts: dict[str, Counter] = {}
     samples: dict[str, list[str]] = defaultdict(list)
+    mt: dict[str, Counter] = {label: Counter() for label, _ in modes}
+    ref: dict[str, Counter] = {label: Counter() for label, _ in modes}
+    mt_words = ref_words = 0.0
+    corpora = [] if args.no_wmt else parallel_sets(root)
     for label, _ in modes:
         t0 = time.time()
-        bbc_counts[label] = count_findings(norms[label], bbc, select, samples if label == modes[-1][0] else None)
+        bbc_counts[label] = count_findings(norms[label], bbc, select, samples if label == last else None)
         print(f"BBC ({len(bbc)} articles, {words} words), {label}: {sum(bbc_counts[label].values())} findings, "
               f"{time.time() - t0:.0f}s", file=sys.stderr)
-
-    mt: Counter = Counter()
-    ref: Counter = Counter()
-    mt_words = ref_words = 0.0
-    if not args.no_wmt:
-        norm = norms[modes[-1][0]]
-        for name, ref_docs, systems in parallel_sets(root):
+        for name, ref_docs, systems in corpora:
             t0 = time.time()
-            ref += count_findings(norm, ref_docs, select)
-            ref_words += sum(len(t.split()) for t in ref_docs)
+            ref[label] += count_findings(norms[label], ref_docs, select)
             for docs in systems:
-                for rule, n in count_findings(norm, docs, select).items():
-                    mt[rule] += n / len(systems)
-                mt_words += sum(len(t.split()) for t in docs) / len(systems)
-            print(f"{name}: {len(systems)} systems, {time.time() - t0:.0f}s", file=sys.stderr)
+                for rule, n in count_findings(norms[label], docs, select).items():
+                    mt[label][rule] += n / len(systems)
+            if label == last:
+                ref_words += sum(len(t.split()) for t in ref_docs)
+                mt_words += sum(len(t.split()) for docs in systems for t in docs) / len(systems)
+            print(f"{name}, {label}: {len(systems)} systems, {time.time() - t0:.0f}s", file=sys.stderr)
 
     per_k = {label: {r: 1000 * c[r] / words for r in rules} for label, c in bbc_counts.items()}
     head = f"{'rule':48} " + " ".join(f"{'BBC/1k ' + label:>16}" for label, _ in modes)
-    if not args.no_wmt:
-        head += f" {'MT/sys':>7} {'REF':>5} {'MT/REF':>7}"
+    if corpora:
+        head += f" {'MT/sys':>7} {'REF':>5} {'MT/REF':>7}   ({last})"
     print(head)
     for r in rules:
         line = f"{r:48} " + " ".join(f"{per_k[label][r]:10.4f} ({bbc_counts[label][r]:3d})" for label, _ in modes)
-        if not args.no_wmt:
-            ratio = f"{mt[r] / ref[r]:.1f}" if ref[r] else ("inf" if mt[r] else "-")
-            line += f" {mt[r]:7.1f} {ref[r]:5d} {ratio:>7}"
+        if corpora:
+            line += f" {mt[last][r]:7.1f} {ref[last][r]:5d} {_ratio(mt[last][r], ref[last][r]):>7}"
         print(line)
     totals = " ".join(f"{1000 * sum(c.values()) / words:10.4f} ({sum(c.values()):3d})" for c in bbc_counts.values())
-    print(f"{'TOTAL':48} {totals}", end="")
-    if not args.no_wmt:
-        ratio = sum(mt.values()) / max(1, sum(ref.values()))
-        print(f" {sum(mt.values()):7.1f} {sum(ref.values()):5d} {ratio:7.1f}"
-              f"   (MT {mt_words:.0f} words/system, REF {ref_words:.0f} words)")
+    print(f"{'TOTAL (' + str(len(rules)) + ' rules)':48} {totals}", end="")
+    if corpora:
+        m, f = sum(mt[last].values()), sum(ref[last].values())
+        print(f" {m:7.1f} {f:5d} {_ratio(m, f):>7}   (MT {mt_words:.0f} words/system, REF {ref_words:.0f} words)")
     else:
         print()
-    for label, _ in modes:
-        found, missed = seed_recall(norms[label])
-        print(f"seed 000 calque artifacts found, {label}: {len(found)}/{len(found) + len(missed)}"
-              + (f"; missed: {'; '.join(missed)}" if missed else ""))
+
+    if len(modes) > 1 and with_context:
+        print(f"\nWhat the model does ({len(with_context)} rules with a context block): no model -> model")
+        print(f"{'rule':48} {'BBC':>9} {'MT/sys':>13} {'REF':>9}")
+        for r in with_context:
+            print(f"{r:48} {bbc_counts['no model'][r]:3d} -> {bbc_counts['model'][r]:3d} "
+                  f"{mt['no model'][r]:5.1f} -> {mt['model'][r]:5.1f} {ref['no model'][r]:3d} -> {ref['model'][r]:3d}")
+        tot = [(sum(bbc_counts[lab][r] for r in with_context), sum(mt[lab][r] for r in with_context),
+                sum(ref[lab][r] for r in with_context)) for lab in ("no model", "model")]
+        print(f"{'TOTAL':48} {tot[0][0]:3d} -> {tot[1][0]:3d} {tot[0][1]:5.1f} -> {tot[1][1]:5.1f} "
+              f"{tot[0][2]:3d} -> {tot[1][2]:3d}")
+
+    print()
+    for label, flag in modes:
+        found, missed, unfixed = seed_scores(norms[label], flag)
+        n = len(found) + len(missed)
+        print(f"seed 000 calque artifacts, {label}: found {len(found)}/{n}, fixed by default `mtnorm fix` "
+              f"{n - len(unfixed)}/{n}" + (f"; missed: {'; '.join(missed)}" if missed else "")
+              + (f"; not fixed: {'; '.join(unfixed)}" if unfixed else ""))
     if args.show:
-        print("\nBBC findings (false positives), last mode:")
+        print(f"\nBBC findings (false positives), {last}:")
         for r in rules:
             for s in samples.get(r, [])[: args.show]:
                 print(f"  {r}: {s}")

@@ -215,3 +215,14 @@ def test_every_phrase_of_a_rule_has_a_fire_example_with_its_fix():
             if not any(rx.search(ex.text) for ex in r.examples_fire):
                 missing.append(f"{r.id}: {cp.source}")
     assert not missing, "no fire example for:\n" + "\n".join(missing)
+
+
+def test_false_positive_benchmark_skips_without_data(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_fp", ROOT / "benchmarks" / "bench_false_positives.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setenv("MTNORM_DATA", str(tmp_path))
+    assert bench.main(["--no-wmt"]) == 0
+    assert "skipped" in capsys.readouterr().out
