@@ -101,12 +101,12 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             cp.inflected.append(name)
             cp.slot_forms[name] = lemma_forms
             cp.slot_pos[name] = pos
-            word_anchors = {f.split()[0] for f in fs}
+            word_anchors = {_rarest_word(f.split()) for f in fs}
         elif tok.startswith("("):
             alts = _alternatives(tok[1:-1])
             rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
             cp.choices.append(name)
-            word_anchors = {a.split()[0].lower() for a in alts}
+            word_anchors = {_rarest_word(a.lower().replace("’", "'").split()) for a in alts}
         elif tok.startswith("["):
             alts = _alternatives(tok[1:-1])
             rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
@@ -164,12 +164,26 @@ _COMMON_WORDS = frozenset(
     "two more most other such only also very just up out off now new said say says".split())
 
 
+def _word_cost(word: str) -> float:
+    """A guess at how often a word occurs: very common words, then short ones (Zipf: frequent
+    words are short), then the rest."""
+    return 1000.0 if word in _COMMON_WORDS else 1.0 + 20.0 / len(word)
+
+
+def _rarest_word(words: list[str]) -> str:
+    """The word of a literal sequence to look for (every match of the sequence contains all
+    of them): "the Associated Press" is found by "associated", not "the"."""
+    usable = [w for w in words if w[:1].isalnum()]
+    return min(usable, key=_word_cost) if usable else words[0]
+
+
 def most_selective(options: list[set[str]]) -> set[str]:
-    """The first required token whose words are all uncommon (else the first with the fewest
-    common words): where the engine looks before it runs the phrase's regex."""
+    """The required token whose words look rarest together (the first on a tie): where the
+    engine looks before it runs the phrase's regex. "(tax|oil|budget|...) recipes" waits for
+    "recipes"; "{say} to (AFP|Reuters|the agency)" for the agency, not for "to"."""
     if not options:
         return set()
-    return min(options, key=lambda words: sum(w in _COMMON_WORDS for w in words))
+    return min(options, key=lambda words: sum(_word_cost(w) for w in words))
 
 
 _SUGGEST_TOKEN = re.compile(r"\{[^}]+\}|\$\d|\.\.\.|\s+|[^\s{$.]+|[.$]")
