@@ -39,17 +39,33 @@ def _config(unescape_html: bool):
     )
 
 
-def _diff_span(a: str, b: str) -> tuple[int, int, int]:
-    """Smallest differing region: (start, end in a, end in b)."""
-    i = 0
-    n = min(len(a), len(b))
-    while i < n and a[i] == b[i]:
-        i += 1
-    ja, jb = len(a), len(b)
-    while ja > i and jb > i and a[ja - 1] == b[jb - 1]:
-        ja -= 1
-        jb -= 1
-    return i, ja, jb
+# A repair that yields these is no repair: the original character is lost either way.
+_NOT_A_REPAIR = re.compile("[\u00bf\ufffd]")
+
+
+def _changed_regions(a: str, b: str) -> list[tuple[int, int, int, int]]:
+    """Regions where ``b`` differs from ``a`` as (a_start, a_end, b_start, b_end), each widened
+    to whole words and merged when they touch, so one finding covers one damaged word."""
+    from difflib import SequenceMatcher
+
+    regions: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        # changes inside one word (no space in the equal text between them) make one region
+        if regions and not any(c.isspace() for c in a[regions[-1][1] : i1]):
+            regions[-1][1], regions[-1][3] = i2, j2
+        else:
+            regions.append([i1, i2, j1, j2])
+    for r in regions:
+        # the text around a region is equal in a and b up to the next whitespace
+        while r[0] > 0 and r[2] > 0 and not a[r[0] - 1].isspace():
+            r[0] -= 1
+            r[2] -= 1
+        while r[1] < len(a) and r[3] < len(b) and not a[r[1]].isspace():
+            r[1] += 1
+            r[3] += 1
+    return [tuple(r) for r in regions]
 
 
 @register("encoding")
@@ -66,12 +82,8 @@ def detect(doc, rule, ctx):
         fixed = ftfy.fix_text(line, config)
         if fixed == line:
             continue
-        s, ea, eb = _diff_span(line, fixed)
-        # widen to whole words so the finding reads well and edits don't split a word
-        while s > 0 and not line[s - 1].isspace():
-            s -= 1
-        while ea < len(line) and not line[ea].isspace():
-            ea += 1
-            eb += 1
-        repl = fixed[s:eb]
-        yield make_finding(doc, rule, para.start + s, para.start + ea, [repl])
+        for a0, a1, b0, b1 in _changed_regions(line, fixed):
+            repl = fixed[b0:b1]
+            if _NOT_A_REPAIR.search(repl) and not _NOT_A_REPAIR.search(line[a0:a1]):
+                continue
+            yield make_finding(doc, rule, para.start + a0, para.start + a1, [repl])
