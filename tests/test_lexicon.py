@@ -170,6 +170,7 @@ def test_with_the_model_the_seed_recall_holds_and_004_stays_silent():
         start = text.index(needle)
         end = start + len(needle)
         assert any(f.start < end and start < f.end for f in result.findings), needle
+    # these two fixes need Options.meaning_threshold <= ~0.74: a calque fix moves the sentence
     assert "the new government" in result.text and "people hoping to leave" in result.text
     assert norm.check(EN_SEED.read_text(encoding="utf-8")) == []
 
