@@ -145,7 +145,9 @@ def compose(original: str, first: list[Edit], second: list[Edit]) -> list[Edit]:
         else:
             s2 = lo + sum(len(e.after) - (e.end - e.start) for e in second if e.end <= lo)
             e2 = s2 + (hi - lo)
-        heads = sorted((m[3] for m in members), key=lambda e: (e not in first, e.start))
+        # named after the widest edit (a line deletion over the space fix it swallowed), the
+        # first pass's on a tie
+        heads = [m[3] for m in sorted(members, key=lambda m: (m[0] - m[1], m[2], m[0]))]
         spans.append([s0, e0, s2, e2, heads])
     # Two insertions at one place of the original (one from each pass) become one.
     spans.sort(key=lambda x: (x[0], x[1], x[2]))

@@ -434,16 +434,16 @@ def select(doc: Document, level: str, ctx: RunContext | None = None,
 
 def settle(doc: Document, ctx: RunContext, level: str,
            analyze: Callable[[str], tuple[Document, RunContext]],
-           rules: Mapping[str, Rule] | None = None) -> tuple[str, list[Edit]]:
+           rules: Mapping[str, Rule] | None = None, edits: list[Edit] | None = None) -> tuple[str, list[Edit]]:
     """Rewrite ``doc`` until nothing is left to fix at ``level``; return the text and one edit
     log over the original.
 
     A fix can reveal an artifact no detector saw before it ("250 000 $" becomes "250,000 $",
     which the currency rule then reads): the fixed text is analysed again (``analyze``), and
     the new edits are composed into the log, at most MAX_PASSES times. That is what makes
-    ``fix(fix(x)) == fix(x)``."""
+    ``fix(fix(x)) == fix(x)``. ``edits``: the first pass, when already computed."""
     text = doc.text
-    new_text, log = apply_stage.apply(text, run(doc, ctx, level, rules))
+    new_text, log = apply_stage.apply(text, run(doc, ctx, level, rules) if edits is None else edits)
     for _ in range(MAX_PASSES - 1):
         if not log:
             break
@@ -507,6 +507,11 @@ def _paragraph(doc: Document, pos: int):
     return i, (doc.paragraphs[i] if 0 <= i < len(doc.paragraphs) else None)
 
 
+def _boundary(ch: str) -> bool:
+    """Does ``ch`` separate words (so that what replaces it must too)?"""
+    return not ch.isalnum() and ch not in "'’-_"
+
+
 class _Tidy:
     """Tidy one plan within [lo, hi), the room its neighbours leave. A neighbour touching a
     side will change the text there, so that side is left alone."""
@@ -565,14 +570,14 @@ class _Tidy:
         if right is not None:
             if a.endswith(" ") and right.isspace() and not before.endswith(" "):
                 a = a.rstrip(" ")
-            elif before[-1].isspace() and a[-1].isalnum() and right.isalnum():
-                a += " "  # keep words apart
+            elif _boundary(before[-1]) and a[-1].isalnum() and right.isalnum():
+                a += " "  # keep words apart: "900 €per" -> "€900 per", not "€900per"
             elif a[-1] in ".,;:" and right == a[-1] and not before.endswith(a[-1]):
                 a = a[:-1]  # no doubled punctuation
         if left is not None and a:
             if a.startswith(" ") and left.isspace() and not before.startswith(" "):
                 a = a.lstrip(" ")
-            elif before[0].isspace() and a[0].isalnum() and left.isalnum():
+            elif _boundary(before[0]) and a[0].isalnum() and left.isalnum():
                 a = " " + a
             elif a[0] == "," and left == ",":
                 a = a[1:]
