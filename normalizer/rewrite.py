@@ -8,7 +8,8 @@
    is not applied, and ``finding.data["demoted"]`` says why.
    - Guards (pure, always on): a rewrite never changes numbers, names, negations or quotation
      marks unless its category is about them (a date rewrite may change numbers, a reference
-     mismatch may change numbers and names...), and never straddles a quotation boundary.
+     mismatch may change numbers and names...) or its rule spells them out (a calque of "le
+     Mondial" may write "World Cup"), and never straddles a quotation boundary.
    - Meaning check (with the embedding model): the sentence before and after the rewrite must
      stay within ``Options.meaning_threshold`` cosine similarity.
 3. Overlaps resolve deterministically: findings are taken by priority (confidence, then the
@@ -21,6 +22,8 @@
    comma or period), the article before a rewritten word (a/an) and the verb after a rewritten
    subject pronoun (is/are, has/have...). Tidy-up may widen an edit, never into a neighbour.
 
+``settle`` repeats the stage on the fixed text until nothing is left to fix (a fix can reveal
+another artifact) and composes the passes into one log over the original: fix is idempotent.
 Everything but the meaning check is pure and needs no model.
 """
 
