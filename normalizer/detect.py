@@ -59,15 +59,21 @@ class RuleIndex:
         # a substring test instead of a regex scan of every paragraph. None: always scan.
         self.scan_needles = {r.id: needles(r.regex.pattern, r.regex.flags) for r in self.scan_rules}
 
-    def candidates(self, text: str) -> dict[int, list[Rule]]:
+    @staticmethod
+    def lowered(text: str) -> str:
+        """The text as the anchors see it: lower case, ’ as ', same length (offsets hold)."""
+        lowered = text.lower()
+        if len(lowered) != len(text):  # rare: a character whose lower case is longer
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        return lowered.replace("’", "'")
+
+    def candidates(self, text: str, lowered: str | None = None) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
         out: dict[int, list[Rule]] = {}
         if self.automaton is None:
             return out
-        lowered = text.lower()
-        if len(lowered) != len(text):  # rare: a character whose lower case is longer
-            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        lowered = lowered.replace("’", "'")
+        if lowered is None:
+            lowered = self.lowered(text)
         for idx, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
             if start > 0 and _is_word_char(lowered[start - 1]):
                 continue
@@ -144,6 +150,14 @@ def _match_rule(doc: Document, rule: Rule, span_start: int, span_end: int) -> It
         yield f
 
 
+def _may_match(rule: Rule, lowered_span: str) -> bool:
+    """A necessary condition for a phrase rule to match in a sentence, at the price of a few
+    substring tests: one of its phrases has a word of each of its required tokens in there.
+    The anchor showed one token is present; this spares the regex when the others are not."""
+    return any(all(any(w in lowered_span for w in words) for words in cp.required)
+               for cp in rule.phrases)
+
+
 def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
               categories: set[str] | None = None, exclude: set[str] | None = None) -> None:
     """Run phrase and pattern rules (optionally only some categories) and add their findings."""
@@ -155,7 +169,8 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
     by_rule: dict[str, Rule] = {}
     # anchored rules: only sentences (phrase) or paragraphs (pattern) holding an anchor
     todo: set[tuple[str, int, int]] = set()
-    for pos, rules in index.candidates(doc.text).items():
+    lowered = index.lowered(doc.text)
+    for pos, rules in index.candidates(doc.text, lowered).items():
         for r in rules:
             if not wanted(r):
                 continue
@@ -163,7 +178,10 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
             todo.add((r.id, span.start, span.end))
             by_rule[r.id] = r
     for rid, s, e in sorted(todo):
-        found.extend(_match_rule(doc, by_rule[rid], s, e))
+        rule = by_rule[rid]
+        if rule.kind == "phrase" and not _may_match(rule, lowered[s:e]):
+            continue
+        found.extend(_match_rule(doc, rule, s, e))
     text = doc.text
     for r in index.scan_rules:
         if wanted(r):

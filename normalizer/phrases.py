@@ -44,6 +44,8 @@ class CompiledPhrase:
     source: str
     regex: str
     anchors: set[str]  # lower-case words, at least one of which every match contains
+    # Per required token, its words (lower case): every match contains one word of each set.
+    required: list[set[str]] = field(default_factory=list)
     inflected: list[str] = field(default_factory=list)  # group names of inflected slots
     slot_forms: dict[str, dict[str, str]] = field(default_factory=dict)  # form -> tag, per slot
     slot_pos: dict[str, str] = field(default_factory=dict)
@@ -149,6 +151,7 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             regex += f"\\s+{rx}"
     cp.regex = r"(?<![\w'’-])" + regex + r"(?![\w'’-])"
     cp.anchors = most_selective(anchor_options)
+    cp.required = anchor_options
     return cp
 
 

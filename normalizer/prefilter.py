@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - older Pythons
 
 # Syntax the ``regex`` module reads differently from the standard parser (POSIX and nested
 # sets, fuzzy-matching braces such as {e<=1}): no prefilter rather than a wrong one.
+_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP]\{[^}]*\}")
 _REGEX_ONLY_SYNTAX = re.compile(r"\[\[|\[:|\{[^}\d,]")
 MAX_CLASS = 8  # a character class larger than this is not worth a needle
 MAX_NEEDLES = 16  # nor a product of adjacent classes with more strings than this
@@ -37,8 +38,9 @@ MAX_LENGTH = 12  # literal runs longer than this add no selectivity worth the pr
 
 @dataclass(frozen=True)
 class _Chars:
-    """Consumes one character in ``chars`` (a literal, a small class) or, with ``repeat``, one
-    or more (``[ ]+``: only its first and last characters have known neighbours)."""
+    """Consumes one of ``chars`` (a literal, a small class, an alternation of literal strings)
+    or, with ``repeat``, one or more characters of ``chars`` (``[ ]+``: only its first and
+    last characters have known neighbours)."""
 
     chars: frozenset[str]
     repeat: bool = False
@@ -56,6 +58,9 @@ _BREAK = object()  # what follows is not adjacent to what precedes (after a look
 
 def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Strings one of which every text with a match of ``pattern`` contains, or None."""
+    # A Unicode property (\p{Lu}) matches one character we know nothing useful about: \w is as
+    # good a stand-in as any, since the analysis draws no needle from either.
+    pattern = _PROPERTY.sub(r"\1\\w", pattern)
     if _REGEX_ONLY_SYNTAX.search(pattern):
         return None
     try:
@@ -113,7 +118,7 @@ def _runs_from(tokens: list, i: int) -> list[frozenset[str]]:
     strings = set(tokens[i].chars)
     out.append(frozenset(strings))
     j = i
-    while not (j > i and tokens[j].repeat) and j + 1 < len(tokens) and len(next(iter(strings))) < MAX_LENGTH:
+    while not (j > i and tokens[j].repeat) and j + 1 < len(tokens) and max(map(len, strings)) < MAX_LENGTH:
         nxt = tokens[j + 1]
         if not isinstance(nxt, _Chars) or len(strings) * len(nxt.chars) > MAX_NEEDLES:
             break
@@ -143,6 +148,24 @@ def _char_set(op, av, icase: bool) -> frozenset[str] | None:
     if icase and any(c.lower() != c.upper() for c in chars):
         return None  # case folding has surprises (the Kelvin sign is a k): do not guess
     return frozenset(chars)
+
+
+def _literal_alternatives(alternatives, icase: bool) -> frozenset[str] | None:
+    """The strings of an alternation of plain literal sequences ("me|lle"), else None."""
+    strings: set[str] = set()
+    for alternative in alternatives:
+        options = {""}
+        for op, av in alternative:
+            toks = _tokens(op, av, icase)
+            if len(toks) != 1 or not isinstance(toks[0], _Chars) or toks[0].repeat:
+                return None
+            options = {a + b for a in options for b in toks[0].chars}
+            if len(options) > MAX_NEEDLES:
+                return None
+        strings |= options
+    if not strings or "" in strings or len(strings) > MAX_NEEDLES:
+        return None
+    return frozenset(strings)
 
 
 def _tokens(op, av, icase: bool) -> list:
@@ -180,6 +203,9 @@ def _tokens(op, av, icase: bool) -> list:
                 return [_Chars(chars, repeat=(lo, _hi) != (1, 1))]
         return [_Opaque(_sequence(body, icase))]
     if op is _c.BRANCH:
+        literal = _literal_alternatives(av[1], icase)
+        if literal is not None:  # (?:Mme|Mlle): the parser factors out the M; keep the strings
+            return [_Chars(literal)]
         union: set[str] = set()
         for alternative in av[1]:
             found = _sequence(list(alternative), icase)

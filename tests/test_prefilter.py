@@ -18,7 +18,7 @@ def test_needles_of_simple_patterns():
 
 def test_no_needles_when_unsure():
     assert needles(r"(?i)abc") is None  # cased letters under IGNORECASE
-    assert needles(r"\p{Lu}\.") is None  # the standard parser does not know \p{...}
+    assert needles(r"\p{Lu}\.") == {"."}  # a property is one unknown character
     assert needles(r"[[:alpha:]]x") is None  # POSIX class: the regex module reads it otherwise
     assert needles(r"(?:hello){e<=1}") is None  # fuzzy matching
     assert needles(r"a?b?") is None
@@ -44,3 +44,9 @@ def test_every_match_of_a_shipped_pattern_holds_a_needle():
                 assert any(n in text for n in required), (rule.id, text, required)
                 checked += 1
     assert checked > 0
+
+
+def test_alternations_of_literals_stay_strings():
+    assert needles(r"(?:Mme|Mlle)\.?(?=[ ]\p{Lu})") == {"Mme", "Mlle"}  # the parser factors out "M"
+    assert needles(r"(?:ab|cd)+x") in ({"ab", "cd"}, {"x"})
+    assert needles(r"(?:ab|c)?x") == {"x"}
