@@ -52,7 +52,7 @@ QUANTITY = re.compile(
     r"(?P<vague>(?:(?P<mult>tens\s+of|hundreds\s+of)\s+|(?:many|several)\s+)?"
     r"(?P<vword>dozens|scores|hundreds|thousands|millions|billions))(?P<of>\s+of)?"
     r"|(?P<few>a\s+few|several|a\s+couple\s+of)\s+(?P<fscale>hundred|thousand|million|dozen)"
-    rf"|(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?|an?\b|one)"
+    rf"|(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[1-9]\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?![\d.,])|\d+(?:\.\d+)?|(?:{_NUMWORD})(?:-(?:{_NUMWORD}))?|an?\b|one)"
     r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b|(?P<short>bn|m|k)\b)?"
     r")(?![\w]|[-–/]\d)",
     re.IGNORECASE)
@@ -138,7 +138,9 @@ def _value(m: re.Match) -> tuple[float, float, int] | None:
         v = SCALES[scale_word]
         return (v * 0.8, v * 1.2, APPROXIMATE) if num != "one" else (v, v, EXACT)
     if num[0].isdigit():
-        v = float(num.replace(",", ""))
+        if re.fullmatch(r"0\d*", num):
+            return None  # "000", "007": a code or garbage, not a quantity
+        v = float(re.sub(r"[,\s]", "", num))
     else:
         v = _word_value(num)
         if v is None:

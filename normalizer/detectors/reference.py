@@ -91,8 +91,11 @@ def similarities(ctx, doc_texts: list[str], ref_texts: list[str]):
 
 def align(doc, ref, doc_ids: list[int], ref_ids: list[int], ctx, s: dict) -> dict[int, tuple[int, float]]:
     """Each doc sentence -> (its most similar reference sentence, similarity), above threshold."""
+    min_words = int(s.get("min_sentence_words", 6))
+    doc_ids = [i for i in doc_ids if len(doc.sentence_text(i).split()) >= min_words]
+    ref_ids = [j for j in ref_ids if len(ref.sentence_text(j).split()) >= min_words]
     if not doc_ids or not ref_ids:
-        return {}
+        return {}  # a heading or a bare date ("Sunday, 27 February") matches too much
     sims, model = similarities(ctx, [doc.sentence_text(i) for i in doc_ids],
                                [ref.sentence_text(j) for j in ref_ids])
     floor = float(s.get("min_similarity", 0.5) if model else s.get("min_overlap", 0.2))
@@ -268,7 +271,7 @@ def _variant_not_misspelling(a: str, b: str) -> bool:
 # French spelling -> English spelling of transliterated names; "\0" keeps "tch" -> "ch" from
 # being read again as French "ch" (-> "sh").
 _FR_TO_EN = ((r"tch", "\0"), (r"ch", "sh"), (r"\0", "ch"), (r"ou", "u"), (r"dj", "j"),
-             (r"(?<![dz])j", "zh"), (r"gu(?=[ei])", "g"), (r"ï", "i"))
+             (r"(?<![dz])j", "zh"))
 
 
 def english_transliteration(word: str) -> str:
