@@ -84,7 +84,7 @@ def detect(doc, rule, ctx):
     patterns = [compile_line_pattern(p) for p in s.get("lines") or ()]
     max_words = int(s.get("max_words", 20))
     for i, para in enumerate(doc.paragraphs):
-        if doc.in_prefix(para.start) or doc.prefix.end > para.start:
+        if doc.in_prefix(para.start):
             continue  # the corpus metadata line (and the title glued to it) stays intact
         line = doc.text[para.start : para.end]
         if not is_boilerplate_line(line, patterns, max_words):

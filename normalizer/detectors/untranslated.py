@@ -2,18 +2,19 @@
 
 Cheap first, expensive last, deterministic throughout:
 
-1. each sentence is cut into clauses at punctuation;
+1. each sentence is cut into clauses at punctuation, and each clause into runs at English-only
+   function words ("the", "of", "that"): "said that la situation est grave in the north" has
+   the run "la situation est grave";
 2. words that are allowed to look foreign are masked: quotations (titles, the speaker's own
    words), names (runs of capitalised words with their particles: "Charles de Gaulle",
    "Médecins Sans Frontières", "the Assemblée nationale"), and loanwords English uses ("de
    facto", "raison d'être", "et al.");
-3. a clause is a candidate when enough of its remaining words are source-language function
-   words that are not also English words ("le", "des", "qui", "l'...") and they outnumber the
-   English function words;
-4. only candidates go to langdetect (seeded, via normalizer.language); a clause it reads as
+3. a run is a candidate when enough of its remaining words are source-language function
+   words that are not also English words ("le", "des", "qui", "l'...");
+4. only candidates go to langdetect (seeded, via normalizer.language); a run it reads as
    English is dropped, otherwise the finding reports the detected language.
 
-Adjacent flagged clauses of a sentence become one finding. There is no suggestion: a
+Flagged runs separated only by punctuation become one finding. There is no suggestion: a
 translation is not something to auto-apply.
 """
 
