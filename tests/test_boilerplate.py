@@ -64,6 +64,8 @@ def test_prose_and_native_lines_untouched(text):
     "Follow us on Twitter",
     "PHOTO JEAN DUPONT, AGENCE FRANCE-PRESSE",
     "Photo: Reuters",
+    "Publié le 30 août 2021 à 9h35",
+    "À lire aussi : La réforme des retraites adoptée",
 ])
 def test_furniture_line_removed(line):
     text = f"The council met on Monday.\n\n{line}\n\nA decision is expected next week."

@@ -33,8 +33,11 @@ _DATE_TOKEN = (
     r"(?:\d{4}-\d\d-\d\d(?:T[\d:.]+Z?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
     r"|\d{1,4}(?:st|nd|rd|th)?(?:[:h.]\d\d){0,2}(?:\s?[ap]\.?m\.?)?"
     rf"|{_MONTH}|{_WEEKDAY}|[ap]\.?m\.?"
-    r"|gmt|utc|et|est|edt|cet|cest|bst|pt|pst|local|time"
-    r"|at|on|the|and|of|to|updated|modified|hours?|hrs?|minutes?|mins?|ago|h)(?![\w])")
+    r"|gmt|utc|et|est|edt|cet|cest|bst|pt|pst|local|time|today|yesterday"
+    r"|at|on|the|and|of|to|updated|modified|hours?|hrs?|minutes?|mins?|ago|h"
+    # the same byline left in French: "Publié le 30 août 2021 à 9h35"
+    r"|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|le|à|et|mis à jour)(?![\w])")
 PLACEHOLDERS = {
     # a run of date/time tokens with at least one digit in it
     "datetime": rf"(?=[^\n]*\d)(?i:{_DATE_TOKEN}(?:[\s,|/–—-]+{_DATE_TOKEN})*)\.?",
