@@ -58,6 +58,22 @@ class RuleIndex:
         # Strings one of which a text must hold for a scan rule to match there (prefilter.py):
         # a substring test instead of a regex scan of every paragraph. None: always scan.
         self.scan_needles = {r.id: needles(r.regex.pattern, r.regex.flags) for r in self.scan_rules}
+        # All those needles in one automaton: one pass tells which scan rules a text may fire.
+        needle_rules: dict[str, list[str]] = defaultdict(list)
+        for rid, required in self.scan_needles.items():
+            for n in required or ():
+                needle_rules[n].append(rid)
+        self.needle_words = list(needle_rules)
+        self.needle_rules = [needle_rules[n] for n in self.needle_words]
+        self.needle_automaton = (ahocorasick_rs.AhoCorasick(self.needle_words) if self.needle_words else None)
+
+    def scan_candidates(self, text: str) -> set[str]:
+        """Ids of the scan rules whose needles occur in ``text``, and of those without needles."""
+        out = {rid for rid, required in self.scan_needles.items() if required is None}
+        if self.needle_automaton is not None:
+            for idx, _start, _end in self.needle_automaton.find_matches_as_indexes(text, overlapping=True):
+                out.update(self.needle_rules[idx])
+        return out
 
     @staticmethod
     def lowered(text: str) -> str:
@@ -153,9 +169,18 @@ def _match_rule(doc: Document, rule: Rule, span_start: int, span_end: int) -> It
 def _may_match(rule: Rule, lowered_span: str) -> bool:
     """A necessary condition for a phrase rule to match in a sentence, at the price of a few
     substring tests: one of its phrases has a word of each of its required tokens in there.
-    The anchor showed one token is present; this spares the regex when the others are not."""
-    return any(all(any(w in lowered_span for w in words) for words in cp.required)
-               for cp in rule.phrases)
+    The anchor showed one token is present; this spares the regex when the others are not.
+    (Plain loops: this runs for every anchor hit, and generators cost more than the tests.)"""
+    for cp in rule.phrases:
+        for words in cp.required:
+            for w in words:
+                if w in lowered_span:
+                    break
+            else:
+                break  # no word of this token: this phrase cannot match here
+        else:
+            return True
+    return False
 
 
 def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
@@ -169,25 +194,36 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
     by_rule: dict[str, Rule] = {}
     # anchored rules: only sentences (phrase) or paragraphs (pattern) holding an anchor
     todo: set[tuple[str, int, int]] = set()
+    seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
     lowered = index.lowered(doc.text)
     for pos, rules in index.candidates(doc.text, lowered).items():
+        sentence = paragraph = None  # looked up once per anchor hit, not once per rule
         for r in rules:
             if not wanted(r):
                 continue
-            span = doc.sentence_at(pos) if r.kind == "phrase" else _paragraph_at(doc, pos)
+            if r.kind == "phrase":
+                if sentence is None:
+                    sentence = doc.sentence_at(pos)
+                    sentence_lowered = lowered[sentence.start : sentence.end]
+                span = sentence
+                if (r.id, span.start) in seen:
+                    continue
+                seen.add((r.id, span.start))
+                if not _may_match(r, sentence_lowered):
+                    continue
+            else:
+                if paragraph is None:
+                    paragraph = _paragraph_at(doc, pos)
+                span = paragraph
             todo.add((r.id, span.start, span.end))
             by_rule[r.id] = r
     for rid, s, e in sorted(todo):
-        rule = by_rule[rid]
-        if rule.kind == "phrase" and not _may_match(rule, lowered[s:e]):
-            continue
-        found.extend(_match_rule(doc, rule, s, e))
+        found.extend(_match_rule(doc, by_rule[rid], s, e))
     text = doc.text
+    may_fire = index.scan_candidates(text)
     for r in index.scan_rules:
-        if wanted(r):
+        if wanted(r) and r.id in may_fire:
             required = index.scan_needles.get(r.id)
-            if required is not None and not any(n in text for n in required):
-                continue
             for p in doc.paragraphs:
                 if required is None or any(text.find(n, p.start, p.end) >= 0 for n in required):
                     found.extend(_match_rule(doc, r, p.start, p.end))
