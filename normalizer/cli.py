@@ -240,6 +240,12 @@ def fix(
     raise typer.Exit(EXIT_ERROR if errors else EXIT_FOUND if changed and not exit_zero else EXIT_OK)
 
 
+def _visible(s: str) -> str:
+    """Spaces and line breaks an edit adds or removes, made visible."""
+    s = s.replace("\r\n", "⏎").replace("\n", "⏎")
+    return s.replace(" ", "␣") if not s.strip(" ⏎") else s
+
+
 def _review(result, name: str):
     """Ask about each edit on the terminal; return the result with the accepted edits only."""
     from dataclasses import replace
@@ -258,8 +264,8 @@ def _review(result, name: str):
             head, tail = text[lo : e.start].lstrip(), text[e.end : hi].rstrip()
             typer.echo(f"\n{name}:{text.count(chr(10), 0, e.start) + 1}:{e.start - line_start + 1} "
                        f"[{n}/{len(result.edits)}] {e.rule}", err=True)
-            typer.echo("  - " + head + typer.style(e.before, fg="red", bold=True) + tail, err=True)
-            typer.echo("  + " + head + typer.style(e.after, fg="green", bold=True) + tail, err=True)
+            typer.echo("  - " + head + typer.style(_visible(e.before), fg="red", bold=True) + tail, err=True)
+            typer.echo("  + " + head + typer.style(_visible(e.after), fg="green", bold=True) + tail, err=True)
             answer = click.prompt("  apply? y(es) n(o) a(ll the rest) d(one: none of the rest)",
                                   type=click.Choice(["y", "n", "a", "d"]), default="y",
                                   show_choices=False, err=True)
