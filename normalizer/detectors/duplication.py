@@ -16,7 +16,8 @@ names its check in ``settings.check`` and carries its thresholds and word lists:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import regex
 
@@ -28,8 +29,7 @@ _WORD = regex.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _POSSESSIVE = regex.compile(r"^(?P<stem>.+?)(?P<mark>['’]s?)$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: built by the hundred thousand, much cheaper than a dataclass
     start: int
     end: int
     text: str
@@ -43,8 +43,16 @@ class Token:
         return self.text[:1].isupper()
 
 
+@lru_cache(maxsize=1024)
+def _tokens_of(text: str) -> tuple[Token, ...]:
+    # Each check of this detector tokenizes the same sentences again: tokenize each once.
+    return tuple(Token(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text))
+
+
 def tokens(text: str, offset: int = 0) -> list[Token]:
-    return [Token(offset + m.start(), offset + m.end(), m.group(0)) for m in _WORD.finditer(text)]
+    if not offset:
+        return list(_tokens_of(text))
+    return [Token(t.start + offset, t.end + offset, t.text) for t in _tokens_of(text)]
 
 
 def _settings(rule) -> dict[str, Any]:
@@ -111,10 +119,13 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
     more", "time and time again", "back to back"), and "makes a gadget a gadget".
     """
     toks = tokens(text)
+    low = [t.text.lower() for t in toks]
     i = 0
     while i < len(toks):
         hit = None
         for n in range(min(cfg.max_ngram, (len(toks) - i) // 2), 0, -1):
+            if low[i] != low[i + n]:
+                continue  # the cheap test first: two copies start with the same word
             first, second = toks[i : i + n], toks[i + n : i + 2 * n]
             if [t.lower for t in first] != [t.lower for t in second]:
                 continue
@@ -166,7 +177,13 @@ def _check_elision(doc, rule, ctx):
     bare_marks = list(s.get("bare_marks", ["…", "..."]))
     bare = _elision_regex(bare_marks) if bare_marks else None
     allowed = _word_set(rule, "allowed_repeats")
+    marks = list(s.get("marks", ["[…]", "[...]", "(…)", "(...)"])) + bare_marks
+    # Every match holds a mark: a sentence without one is skipped without a regex scan (only
+    # when the marks have no letters, which IGNORECASE could match in another case).
+    uncased = all(m.lower() == m.upper() for m in marks)
     for start, _, text in _sentences(doc):
+        if uncased and not any(m in text for m in marks):
+            continue
         for rx, is_bare in ((bracketed, False), (bare, True)):
             if rx is None:
                 continue
