@@ -227,8 +227,27 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
             for p in doc.paragraphs:
                 if required is None or any(text.find(n, p.start, p.end) >= 0 for n in required):
                     found.extend(_match_rule(doc, r, p.start, p.end))
+    found = _consistent(doc, found, index.rules_by_id)
     _confirm_in_context(doc, ctx, found, index.rules_by_id)
     doc.findings.extend(f for f in found if not f.data.get("rejected"))
+
+
+def _consistent(doc: Document, found: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
+    """Drop findings of rules with a ``consistency`` condition the document does not meet."""
+    counts: dict[str, int] = {}
+    for f in found:
+        if rules[f.rule].consistency is not None:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+    if not counts:
+        return found
+    failing = set()
+    body = doc.text[doc.prefix.end :]
+    for rid, bad in counts.items():
+        cons = rules[rid].consistency
+        correct = sum(1 for _ in cons.correct.finditer(body, timeout=REGEX_TIMEOUT_S * 4))
+        if bad / (bad + correct) < cons.min_share:
+            failing.add(rid)
+    return [f for f in found if f.rule not in failing]
 
 
 def _paragraph_at(doc: Document, pos: int):

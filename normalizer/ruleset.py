@@ -85,6 +85,15 @@ class ContextCheck:
 
 
 @dataclass
+class Consistency:
+    """The rule fires in a document only when its matches make up at least ``min_share`` of
+    (matches + occurrences of the ``correct`` pattern, the same thing written the English way)."""
+
+    correct: Any  # compiled regex
+    min_share: float = 0.5
+
+
+@dataclass
 class Rule:
     id: str
     kind: str
@@ -106,6 +115,9 @@ class Rule:
     requires: list[str] = field(default_factory=list)  # in the sentence or its neighbours
     quotes: str = "allow"  # allow | skip | lower
     context: ContextCheck | None = None
+    # Document-level consistency: fire only where the artifact is the document's habit, not a
+    # slip (French spacing is systematic in MT output; a lone " ?" in native text is a typo).
+    consistency: "Consistency | None" = None
     detector: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     examples_fire: list[Example] = field(default_factory=list)
@@ -130,7 +142,8 @@ _SCALARS = {
 }
 _LISTS_OF_STR = ("match", "suggest", "anchors", "unless", "unless_sentence", "requires",
                  "source_languages")
-_ALLOWED = set(_SCALARS) | set(_LISTS_OF_STR) | {"confidence", "context", "settings", "examples"}
+_ALLOWED = set(_SCALARS) | set(_LISTS_OF_STR) | {"confidence", "context", "settings", "examples",
+                                                 "consistency"}
 _FILE_KEYS = {"rules", "defaults", "source_languages", "category", "family", "description"}
 
 # Nested unbounded quantifiers such as (a+)+ or (\w*)* backtrack catastrophically.
@@ -243,6 +256,16 @@ def parse_rule(raw: Any, path: str, defaults: dict[str, Any]) -> Rule:
         rule.context = ContextCheck(_as_list(path, rule_id, "context.artifact", ctx["artifact"]),
                                     _as_list(path, rule_id, "context.correct", ctx["correct"]),
                                     float(margin))
+    if "consistency" in data:
+        cons = data["consistency"]
+        if not isinstance(cons, dict) or not isinstance(cons.get("correct"), str):
+            raise RuleError(path, "consistency needs 'correct' (a regex) and optionally 'min_share'",
+                            rule_id, "consistency")
+        share = cons.get("min_share", 0.5)
+        if not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise RuleError(path, "min_share must be a number from 0 to 1", rule_id, "consistency.min_share")
+        rule.consistency = Consistency(_check_regex(path, rule_id, "consistency.correct", cons["correct"]),
+                                       float(share))
     if "examples" in raw:
         rule.examples_fire, rule.examples_no_fire = _examples(path, rule_id, raw["examples"])
 
