@@ -19,6 +19,7 @@ placeholders for the vocabulary every site shares:
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import islice
 
 import regex
 
@@ -70,7 +71,8 @@ def removal_span(doc, i: int) -> tuple[int, int]:
 
 
 def is_boilerplate_line(line: str, patterns: list, max_words: int) -> bool:
-    if len(_WORD.findall(line)) > max_words:
+    # Count words only up to max_words + 1: a paragraph of prose is rejected without a full scan.
+    if sum(1 for _ in islice(_WORD.finditer(line), max_words + 1)) > max_words:
         return False
     for rx in patterns:
         try:
