@@ -365,7 +365,7 @@ _SPACE_THOUSANDS = re.compile(
 _DOT_THOUSANDS = re.compile(
     r"(?<![\d.,])(?P<int>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<frac>\d+))?(?![\d]|[.,]\d)")
 _DECIMAL_COMMA = re.compile(
-    r"(?<![\d.,\-–/])(?<!\d[ \u00a0\u202f])(?P<int>\d{1,3}),(?P<frac>\d{1,2})(?![\d]|[.,\-–/]\d)")
+    r"(?<![\d.,\-–/])(?<!\d[ \u00a0\u202f])(?P<int>\d{1,3}),(?P<frac>\d{1,3})(?![\d]|[.,\-–/]\d)")
 
 
 def _scale_or_unit_after(doc, rule, end: int) -> bool:
@@ -401,6 +401,8 @@ def detect_numbers(doc, rule, ctx) -> Iterable:
             continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
         if check == "decimal-comma":
             zero = m.group("int") == "0"
+            if len(m.group("frac")) == 3 and not zero:
+                continue  # "1,250": English thousands
             if not (zero or _scale_or_unit_after(doc, rule, m.end())):
                 continue  # "3,5" alone may be a list; "3,5 million" or "0,5" is a decimal
         factor = quote_factor(doc, rule, m.start(), m.end())
