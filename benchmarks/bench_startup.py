@@ -75,6 +75,40 @@ def cold_start(repeat: int, st_repeat: int) -> None:
          clean.best <= 0.7 and not en_probe["loaded"], f"median {clean.median:.2f} s, cpu {clean.cpu_best:.2f} s")
 
 
+_PARITY = """
+import json, sys
+sys.path.insert(0, 'benchmarks')
+from perfkit import EN_SEED, MT_SEED, WMT13, BBC, bbc_texts, wmt13_mt_documents
+from normalizer.pipeline import Normalizer
+texts = [MT_SEED.read_text(encoding='utf-8'), EN_SEED.read_text(encoding='utf-8')]
+if WMT13.exists():
+    texts += wmt13_mt_documents() + wmt13_mt_documents('sys.rbmt-1.en')
+if BBC.exists():
+    texts += bbc_texts(int(sys.argv[2]))
+n = Normalizer(backend=sys.argv[1])
+out = []
+for t in texts:
+    r = n.normalize(t)
+    out.append([[f.rule, f.start, f.end, f.level, f.suggestions] for f in r.findings] + [r.text == t])
+print(json.dumps(out))
+"""
+
+
+def findings_parity(bbc_limit: int) -> None:
+    header("Goal 1: findings with the ONNX export against the reference backend")
+    if not _has("sentence_transformers"):
+        print("  SKIP: sentence-transformers is not installed (the [model] extra)")
+        return
+    runs = {b: json.loads(spawn([PY, "-c", _PARITY, b, str(bbc_limit)]).stdout)
+            for b in ("onnx", "sentence-transformers")}
+    a, b = runs["onnx"], runs["sentence-transformers"]
+    same = sum(x == y for x, y in zip(a, b))
+    findings = sum(len(x) - 1 for x in a)
+    print(f"  {len(a)} documents (both seeds, WMT13 online-B and rbmt-1 documents, {bbc_limit} BBC "
+          f"articles), {findings} findings with onnx, fix mode")
+    goal("documents with identical findings and output", f"{same}/{len(a)}", "all", same == len(a))
+
+
 def breakdown(repeat: int) -> None:
     header("Where start-up goes (best of runs, fresh processes)")
     steps = [
@@ -169,8 +203,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--st-repeat", type=int, default=2, help="runs with the slow reference backend")
     ap.add_argument("--no-breakdown", action="store_true")
+    ap.add_argument("--parity-bbc", type=int, default=300, help="BBC articles in the findings parity run")
     args = ap.parse_args()
     cold_start(args.repeat, args.st_repeat)
+    findings_parity(args.parity_bbc)
     install_size()
     if not args.no_breakdown:
         breakdown(args.repeat)
