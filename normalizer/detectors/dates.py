@@ -376,6 +376,13 @@ def _scale_or_unit_after(doc, rule, end: int) -> bool:
     return bool(w) and w.group(1).lower() in setting_set(rule, "units")
 
 
+def _measure_before(doc, rule, start: int) -> bool:
+    """A word that announces one measured value ("magnitude 6,2", "a rate of 3,5"): no list
+    of numbers follows it."""
+    wb = word_before(doc, start, doc.sentence_at(start).start)
+    return bool(wb) and wb[0].lower() in setting_set(rule, "units_before")
+
+
 def _surely_dot_thousands(m: re.Match) -> bool:
     return m.group("int").count(".") >= 2 or bool(m.group("frac")) or m.group("int").endswith(".000")
 
@@ -403,8 +410,8 @@ def detect_numbers(doc, rule, ctx) -> Iterable:
             zero = m.group("int") == "0"
             if len(m.group("frac")) == 3 and not zero:
                 continue  # "1,250": English thousands
-            if not (zero or _scale_or_unit_after(doc, rule, m.end())):
-                continue  # "3,5" alone may be a list; "3,5 million" or "0,5" is a decimal
+            if not (zero or _scale_or_unit_after(doc, rule, m.end()) or _measure_before(doc, rule, m.start())):
+                continue  # "3,5" alone may be a list; "3,5 million", "0,5", "magnitude 6,2" are decimals
         factor = quote_factor(doc, rule, m.start(), m.end())
         if factor is None:
             continue

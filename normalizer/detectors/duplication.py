@@ -152,14 +152,79 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
         i += 2 * n
 
 
+def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterator[tuple[int, int, str]]:
+    """(start, end, first copy) for a phrase of ``min_n`` to ``max_n`` words repeated at once
+    after a comma: "the main city on the island, the main city on the island". Two words
+    ("never again, never again") can be emphasis; three or more identical words are a slip."""
+    toks = tokens(text)
+    low = [t.text.lower() for t in toks]
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(max_n, (len(toks) - i) // 2), min_n - 1, -1):
+            if low[i : i + n] != low[i + n : i + 2 * n]:
+                continue
+            first, second = toks[i : i + n], toks[i + n : i + 2 * n]
+            if any(ch.isdigit() for t in first for ch in t.text):
+                continue
+            if text[first[-1].end : second[0].start] != ", ":
+                continue
+            if not (_only_space_between(text, first) and _only_space_between(text, second)):
+                continue
+            hit = (n, first, second)
+            break
+        if hit is None:
+            i += 1
+            continue
+        n, first, second = hit
+        yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
+        i += 2 * n
+
+
 def _check_adjacent(doc, rule, ctx):
     cfg = AdjacentSettings(int(_settings(rule).get("max_ngram", 4)), _word_set(rule, "allowed_repeats"),
                            _word_set(rule, "complement_verbs"), _word_set(rule, "linkers"),
                            _word_set(rule, "idiom_linkers"), _word_set(rule, "idiom_words"))
+    comma_min = int(_settings(rule).get("comma_min_ngram", 0))
+    comma_max = int(_settings(rule).get("comma_max_ngram", 8))
     for start, _, text in _sentences(doc):
         for a, b, keep in find_adjacent_repeats(text, start, cfg):
             yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
                                data={"repeated": keep})
+        if not comma_min or ", " not in text:
+            continue
+        for a, b, keep in find_comma_repeats(text, start, comma_min, comma_max):
+            if doc.in_quote(a, b):
+                continue  # a chant or a speaker's insistence
+            yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
+                               data={"repeated": keep, "separator": ", "})
+
+
+# -- a sentence repeated word for word ---------------------------------------------------------
+
+def _fold_sentence(text: str) -> str:
+    return " ".join(t.lower for t in tokens(text))
+
+
+def _check_repeated_sentence(doc, rule, ctx):
+    """The same sentence twice in a row in one paragraph: the second copy goes, with the space
+    before it. Too short for the near-duplicate check (``min_words`` words are enough), and no
+    model is needed: the words are the same."""
+    min_words = int(_settings(rule).get("min_words", 4))
+    prev = None  # (start, end, folded words) of the sentence before, in the same paragraph
+    for _, span, text in doc.iter_sentences():
+        if doc.in_prefix(span.start):
+            prev = None
+            continue
+        folded = _fold_sentence(text)
+        usable = (len(folded.split()) >= min_words and not _is_heading(text)
+                  and not doc.in_quote(span.start, span.end))
+        if (usable and prev is not None and prev[2] == folded
+                and not doc.text[prev[1] : span.start].count("\n")):
+            yield make_finding(doc, rule, prev[1], span.end, [""], level=rule.level or "safe",
+                               data={"earlier_start": prev[0], "earlier_end": prev[1]})
+            continue  # a third copy is compared with the first
+        prev = (span.start, span.end, folded) if usable else None
 
 
 # -- repeats across an elision mark -----------------------------------------------------------
@@ -407,6 +472,7 @@ CHECKS: dict[str, Callable[..., Iterable]] = {
     "elision": _check_elision,
     "echo": _check_echo,
     "near-duplicate": _check_near_duplicate,
+    "repeated-sentence": _check_repeated_sentence,
 }
 
 

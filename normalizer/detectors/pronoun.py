@@ -95,6 +95,8 @@ class Lexicon:
     whose_confidence: float
     oblique_factor: float
     thing_factor: float
+    thing_predicates: frozenset[str] = frozenset()  # "he is adopted": only a thing is
+    mental_factor: float = 0.8  # "she believes" with a woman named in an earlier paragraph
 
     @classmethod
     def from_settings(cls, s: dict[str, Any]) -> "Lexicon":
@@ -122,6 +124,8 @@ class Lexicon:
             whose_confidence=float(s.get("whose_confidence", 0.6)),
             oblique_factor=float(s.get("oblique_factor", 0.9)),
             thing_factor=float(s.get("thing_factor", 0.85)),
+            thing_predicates=_words(s, "thing_predicates"),
+            mental_factor=float(s.get("mental_factor", 0.8)),
         )
 
 
@@ -238,7 +242,9 @@ def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, in
         while (j < len(toks) and not _POSSESSIVE.match(toks[j - 1].text)
                and _joined(text, toks[j - 1], toks[j], titles)):
             if toks[j].capitalised and toks[j].lower not in PRONOUNS:
-                if toks[j].bare in titles and toks[j - 1].bare not in titles:
+                if (toks[j].bare in titles and toks[j - 1].bare not in titles
+                        and not (toks[j - 1].bare in lex.org_headwords and j + 1 < len(toks)
+                                 and toks[j + 1].lower == "of")):
                     break
                 j += 1
             elif (toks[j].lower in lex.name_connectors and j + 1 < len(toks)
@@ -298,6 +304,10 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
         w = words[k]
         title_gender = "m" if w in lex.titles_m else "f" if w in lex.titles_f else title_gender
         k += 1
+    if k and k < len(words) and words[k] in lex.org_headwords:
+        return group()
+    if _followed_by_which(doc_text, run[-1].end):
+        return group()
     if k:
         for w in words[k:]:
             if w not in lex.name_connectors:
@@ -311,7 +321,7 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
             return group()
         if w in state.names:
             return person(state.names[w])
-        if person_verb_next:
+        if person_verb_next or _followed_by_who(doc_text, run[-1].end):
             return person(None)
         return None  # a lone capitalised word: a place, an adjective ("Sunni line"), unknown
     if any(w in lex.org_headwords for w in words):
@@ -321,6 +331,21 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
         if w not in lex.name_connectors:
             state.names.setdefault(w, None)
     return person(None)
+
+
+_WHICH_AFTER = regex.compile(r"[ \t]*,?[ \t]*which\b")
+_WHO_AFTER = regex.compile(r"[ \t]*,?[ \t]*who\b")
+
+
+def _followed_by_which(text: str, end: int) -> bool:
+    """A name followed by "which" is no person ("Benfica, which trained him"): English
+    uses "who" for people."""
+    return bool(_WHICH_AFTER.match(text, end))
+
+
+def _followed_by_who(text: str, end: int) -> bool:
+    """A lone capitalised word followed by "who" is a person ("a Jamaican who joined")."""
+    return bool(_WHO_AFTER.match(text, end))
 
 
 def _person_noun_gender(word: str, lex: Lexicon) -> tuple[bool, str | None]:
@@ -337,6 +362,7 @@ def _person_noun_gender(word: str, lex: Lexicon) -> tuple[bool, str | None]:
     return False, None
 
 
+_PASSIVE_AUX = frozenset({"be", "been", "being", "are", "were", "get", "gets", "got"})
 _AUXILIARIES = frozenset({"has", "had", "is", "was", "will", "would", "can", "could", "may",
                           "might", "should", "must", "does", "did"})
 _COORDINATION = regex.compile(r"^\s*,?\s*(?:and|or|nor)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$",
@@ -495,7 +521,7 @@ class Scanner:
             return m
         return None
 
-    def _subject_antecedent(self, i: int, pos: int) -> Mention | None:
+    def _subject_antecedent(self, i: int, pos: int, allow_thing: bool = False) -> Mention | None:
         """The non-person subject of this sentence (before the pronoun) or, failing any
         subject there, of the sentence before; None when that subject is a person, a thing or
         two things coordinated ("Labour and the Tories")."""
@@ -503,7 +529,9 @@ class Scanner:
         if subj is None:
             prev = next((j for j in range(i - 1, -1, -1) if self.counted[j]), None)
             subj = self._subject(prev) if prev is not None else None
-        if subj is None or subj.person or subj.chain_of is not None or subj.coordinated or subj.thing:
+        if subj is None or subj.person or subj.chain_of is not None or subj.coordinated:
+            return None
+        if subj.thing and not allow_thing:
             return None
         return subj
 
@@ -523,6 +551,8 @@ class Scanner:
             gender, role = PRONOUNS[word]
             cand = self._judge(i, k, toks, gender, role, [m for _, m in sent_mentions])
             if cand is None:
+                if not doc.in_quote(t.start, t.end):
+                    self._learn_gender(i, t.start, gender)
                 state.mentions.append(Mention(i, t.start, True, gender, t.text, oblique=role != "subject"))
             else:
                 found.append(cand)
@@ -530,6 +560,35 @@ class Scanner:
                                               chain_of=cand.antecedent, confidence=cand.confidence))
         state.mentions.extend(m for _, m in sent_mentions[cursor:])
         return found
+
+    def _learn_gender(self, i: int, pos: int, gender: str) -> None:
+        """A pronoun left alone refers to a person: when the nearest person before it (this
+        sentence or the one before) is of unknown gender, a name or a noun, it takes the
+        pronoun's gender ("President Joko Widodo ... his ministers", "the striker ... signed
+        him"), so that a pronoun of the other gender later on is not taken for them."""
+        for m in reversed(self.state.mentions):
+            if _distance(m.sent, i, self.counted) > 1:
+                return
+            if not m.person or m.pos >= pos:
+                continue
+            if m.gender is None and m.chain_of is None:
+                m.gender = gender
+                for w in m.text.lower().split():
+                    if self.state.names.get(w, gender) is None:
+                        self.state.names[w] = gender
+                self._learn_apposed(m, gender)
+            return
+
+    def _learn_apposed(self, named: Mention, gender: str) -> None:
+        """The person noun right before a name is the same person ("the minister Anil
+        Varma"): it takes the name's gender too."""
+        ms = self.state.mentions
+        k = next((n for n in range(len(ms) - 1, -1, -1) if ms[n] is named), None)
+        if k:
+            before = ms[k - 1]
+            if (before.person and before.gender is None and before.sent == named.sent
+                    and self.doc.text[before.pos + len(before.text) : named.pos].isspace()):
+                before.gender = gender
 
     def _judge(self, i: int, k: int, toks: list[Token], gender: str, role: str,
                sent_mentions: list[Mention]) -> Candidate | None:
@@ -546,18 +605,30 @@ class Scanner:
             return None  # "the decision was his." : an independent possessive
         # a person later in the same sentence ("When he arrived, Mr Smith said ...", "In her
         # ruling, the judge said ..."), unless a noun inside a prepositional phrase ("in exile")
-        if any(m.person and m.pos > t.start and _compatible(m, gender) and (m.text[:1].isupper() or not m.oblique)
-               for m in sent_mentions):
+        # A subject pronoun opening the sentence cannot stand for a noun later in its own
+        # clause ("She believes that the executive ..."): only a preposed clause can look
+        # ahead.
+        opens_sentence = role == "subject" and k == 0
+        if not opens_sentence and any(
+                m.person and m.pos > t.start and _compatible(m, gender) and (m.text[:1].isupper() or not m.oblique)
+                for m in sent_mentions):
             return None
         mentions = self.state.mentions
         anchor = next((m for m in reversed(mentions)
                        if _compatible(m, gender) or (m.chain_of is not None and m.gender == gender)), None)
         if anchor is not None and _distance(anchor.sent, i, self.counted) > lex.lookback:
             anchor = None
-        if role == "subject" and nxt in lex.mental_verbs and any(
-                _compatible(m, gender) and _distance(m.sent, i, self.counted) <= lex.lookback for m in mentions):
-            return None  # "he believes", with a man named a few sentences back
+        thing_verb = role == "subject" and self._thing_predicate(toks, k)
         conf = self.rule.confidence
+        if role == "subject" and nxt in lex.mental_verbs:
+            near = [m for m in mentions
+                    if _compatible(m, gender) and _distance(m.sent, i, self.counted) <= lex.lookback]
+            if any(self.para_of[m.sent] == self.para_of[i] for m in near):
+                return None  # "he believes", with a man named earlier in the paragraph
+            if near:  # named in an earlier paragraph: "she believes" may still be the group's
+                if anchor is not None and anchor.chain_of is not None:
+                    return None  # ... but not by way of an earlier flagged pronoun
+                conf *= lex.mental_factor
         if anchor is not None and anchor.chain_of is not None:
             # the pronoun goes on referring to what the last flagged one stood for, or to a
             # group named since
@@ -579,10 +650,20 @@ class Scanner:
                 return None
             conf *= lex.distance_factor.get(d, 1.0)
             why = f"the last person of that gender is {d} sentences back"
-        antecedent = self._subject_antecedent(i, t.start)
+        antecedent = self._subject_antecedent(i, t.start, allow_thing=thing_verb)
         if antecedent is None:
             return None
+        if antecedent.thing:
+            conf *= lex.thing_factor
         return Candidate(t, gender, role, antecedent, round(conf, 4), why)
+
+    def _thing_predicate(self, toks: list[Token], k: int) -> bool:
+        """True when the subject pronoun at ``k`` is followed (past auxiliaries and adverbs)
+        by a participle only a thing takes: "he is adopted" (a bill), "she will be ratified"."""
+        j = k + 1
+        while j < len(toks) and (toks[j].lower in self.lex.verb_fillers or toks[j].lower in _PASSIVE_AUX):
+            j += 1
+        return j < len(toks) and j > k + 1 and toks[j].lower in self.lex.thing_predicates
 
 
 def _is_heading(text: str) -> bool:
