@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 try:  # Python 3.11+
     from re import _constants as _c
@@ -56,6 +57,7 @@ class _Opaque:
 _BREAK = object()  # what follows is not adjacent to what precedes (after a lookahead)
 
 
+@lru_cache(maxsize=4096)
 def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Strings one of which every text with a match of ``pattern`` contains, or None."""
     # A Unicode property (\p{Lu}) matches one character we know nothing useful about: \w is as
@@ -76,6 +78,7 @@ def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
         return None
 
 
+@lru_cache(maxsize=None)
 def _weight(needle: str) -> float:
     """How common a needle is likely to be in prose (lower is more selective)."""
     def char(c: str) -> float:
@@ -97,10 +100,17 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
     return min(candidates, key=lambda s: sum(_weight(n) for n in s))
 
 
+def _tokens_of(items, icase: bool) -> list:
+    return [t for op, av in items for t in _tokens(op, av, icase)]
+
+
 def _sequence(items: list, icase: bool) -> frozenset[str] | None:
-    tokens = []
-    for op, av in items:
-        tokens.extend(_tokens(op, av, icase))
+    return _best_of(_tokens_of(items, icase))
+
+
+def _best_of(tokens: list) -> frozenset[str] | None:
+    """The most selective needle set a token sequence offers. (Each sub-pattern is tokenized
+    once: analysing nested groups again at every level would be exponential in their depth.)"""
     candidates: list[frozenset[str]] = []
     for i, tok in enumerate(tokens):
         if isinstance(tok, _Opaque):
@@ -150,16 +160,16 @@ def _char_set(op, av, icase: bool) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-def _literal_alternatives(alternatives, icase: bool) -> frozenset[str] | None:
-    """The strings of an alternation of plain literal sequences ("me|lle"), else None."""
+def _literal_alternatives(alternatives: list[list]) -> frozenset[str] | None:
+    """The strings of an alternation of plain literal sequences ("me|lle"), else None
+    (``alternatives``: the token list of each alternative)."""
     strings: set[str] = set()
-    for alternative in alternatives:
+    for toks in alternatives:
         options = {""}
-        for op, av in alternative:
-            toks = _tokens(op, av, icase)
-            if len(toks) != 1 or not isinstance(toks[0], _Chars) or toks[0].repeat:
+        for tok in toks:
+            if not isinstance(tok, _Chars) or tok.repeat:
                 return None
-            options = {a + b for a in options for b in toks[0].chars}
+            options = {a + b for a in options for b in tok.chars}
             if len(options) > MAX_NEEDLES:
                 return None
         strings |= options
@@ -176,7 +186,7 @@ def _tokens(op, av, icase: bool) -> list:
         return []  # zero-width and forcing nothing: the neighbours stay adjacent
     if op is _c.ASSERT:
         direction, body = av
-        inner = [t for sub_op, sub_av in body for t in _tokens(sub_op, sub_av, icase)]
+        inner = _tokens_of(body, icase)
         if direction == 1:  # lookahead: its text follows; the next item starts where it did
             return inner + [_BREAK]
         return [_BREAK] + inner  # lookbehind: its text ends where the next item starts
@@ -187,11 +197,10 @@ def _tokens(op, av, icase: bool) -> list:
             group_icase = True
         if del_flags & re.IGNORECASE:
             group_icase = False
-        body = list(av[3])
-        inner = [t for sub_op, sub_av in body for t in _tokens(sub_op, sub_av, group_icase)]
+        inner = _tokens_of(av[3], group_icase)
         if len(inner) == 1 and isinstance(inner[0], _Chars):
             return inner
-        return [_Opaque(_sequence(body, group_icase))]
+        return [_Opaque(_best_of(inner))]
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         lo, _hi, body = av
         if lo == 0:
@@ -203,12 +212,13 @@ def _tokens(op, av, icase: bool) -> list:
                 return [_Chars(chars, repeat=(lo, _hi) != (1, 1))]
         return [_Opaque(_sequence(body, icase))]
     if op is _c.BRANCH:
-        literal = _literal_alternatives(av[1], icase)
+        alternatives = [_tokens_of(alternative, icase) for alternative in av[1]]
+        literal = _literal_alternatives(alternatives)
         if literal is not None:  # (?:Mme|Mlle): the parser factors out the M; keep the strings
             return [_Chars(literal)]
         union: set[str] = set()
-        for alternative in av[1]:
-            found = _sequence(list(alternative), icase)
+        for toks in alternatives:
+            found = _best_of(toks)
             if not found:
                 return [_Opaque(None)]
             union |= found
