@@ -330,8 +330,11 @@ def section_postedit(normalizer: Normalizer, full: bool, show: int, integrity: I
     worse.sort(key=lambda w: w.delta)
     print(f"\n### lines changed at {DEFAULT}, by rule: better / worse / same sentence chrF against the "
           "post-edit or reference (a line with several rules counts for each)")
+    print("    (a rule that makes more lines worse than better, on 4 or more, is flagged: its measured "
+          "precision says it belongs at --level aggressive)")
     for r, (b, w, same) in sorted(BY_RULE.items(), key=lambda kv: (kv[1][0] - kv[1][1], kv[0])):
-        print(f"    {r:<48} {b:4d} / {w:4d} / {same:4d}")
+        flag = "   <- aggressive?" if w > b and b + w >= 4 else ""
+        print(f"    {r:<48} {b:4d} / {w:4d} / {same:4d}{flag}")
     print(f"\n### sentences the default level made worse (sentence chrF down): {len(worse)}")
     for w in worse[:show]:
         print(f"- {w.corpus} line {w.line}: chrF {w.delta:+.1f}")
