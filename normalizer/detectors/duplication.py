@@ -207,9 +207,10 @@ def _fold_sentence(text: str) -> str:
 
 
 def _check_repeated_sentence(doc, rule, ctx):
-    """The same sentence twice in a row in one paragraph: the second copy goes, with the space
-    before it. Too short for the near-duplicate check (``min_words`` words are enough), and no
-    model is needed: the words are the same."""
+    """The same sentence twice in a row in one paragraph: the finding spans both copies and
+    keeps the first (so the rewrite guards see every name kept). Too short for the
+    near-duplicate check (``min_words`` words are enough), and no model is needed: the words
+    are the same."""
     min_words = int(_settings(rule).get("min_words", 4))
     prev = None  # (start, end, folded words) of the sentence before, in the same paragraph
     for _, span, text in doc.iter_sentences():
@@ -221,8 +222,8 @@ def _check_repeated_sentence(doc, rule, ctx):
                   and not doc.in_quote(span.start, span.end))
         if (usable and prev is not None and prev[2] == folded
                 and not doc.text[prev[1] : span.start].count("\n")):
-            yield make_finding(doc, rule, prev[1], span.end, [""], level=rule.level or "safe",
-                               data={"earlier_start": prev[0], "earlier_end": prev[1]})
+            yield make_finding(doc, rule, prev[0], span.end, [doc.text[prev[0] : prev[1]]],
+                               level=rule.level or "safe", data={"earlier_start": prev[0], "earlier_end": prev[1]})
             continue  # a third copy is compared with the first
         prev = (span.start, span.end, folded) if usable else None
 
