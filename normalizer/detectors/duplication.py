@@ -15,6 +15,8 @@ names its check in ``settings.check`` and carries its thresholds and word lists:
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -33,33 +35,45 @@ class Token(NamedTuple):  # a tuple: built by the hundred thousand, much cheaper
     start: int
     end: int
     text: str
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str  # text.lower(), stored: every check compares lower-cased words, many times each
 
     @property
     def capitalised(self) -> bool:
         return self.text[:1].isupper()
 
 
+_new_token = tuple.__new__  # skips NamedTuple's Python-level __new__ in the hot loops below
+
+
 @lru_cache(maxsize=1024)
 def _tokens_of(text: str) -> tuple[Token, ...]:
     # Each check of this detector tokenizes the same sentences again: tokenize each once.
-    return tuple(Token(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text))
+    return tuple(_new_token(Token, (m.start(), m.end(), w, w.lower()))
+                 for m in _WORD.finditer(text) for w in (m.group(0),))
 
 
 def tokens(text: str, offset: int = 0) -> list[Token]:
     if not offset:
         return list(_tokens_of(text))
-    return [Token(t.start + offset, t.end + offset, t.text) for t in _tokens_of(text)]
+    return [_new_token(Token, (t.start + offset, t.end + offset, t.text, t.lower)) for t in _tokens_of(text)]
 
 
 def _settings(rule) -> dict[str, Any]:
     return rule.settings or {}
 
 
+_WORD_SETS: dict[tuple[int, str], tuple[Any, frozenset[str]]] = {}
+
+
 def _word_set(rule, key: str) -> frozenset[str]:
+    """settings[key] lower-cased, built once per rule (not once per document)."""
+    hit = _WORD_SETS.get((id(rule), key))
+    if hit is None or hit[0] is not rule:
+        hit = _WORD_SETS[(id(rule), key)] = (rule, _parse_word_set(rule, key))
+    return hit[1]
+
+
+def _parse_word_set(rule, key: str) -> frozenset[str]:
     words = _settings(rule).get(key) or []
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         from ..errors import RuleError
@@ -111,6 +125,28 @@ def _is_reduplication(toks: list[Token], lo: int, hi: int, cfg: AdjacentSettings
     return False
 
 
+def _repeat_starts(low: list[str], min_n: int, max_n: int) -> list[int]:
+    """Sorted indexes i with low[i] == low[i + n] for some n in [min_n, max_n]: a phrase of n
+    words repeated back to back can only start there (its two copies open with the same
+    word). Most sentences have few, so the scans below jump from one to the next instead of
+    trying every n at every word; only words that occur twice are looked at in Python."""
+    twice = {w for w, c in Counter(low).items() if c > 1}
+    if not twice:
+        return []
+    where: dict[str, list[int]] = {}
+    for i, w in enumerate(low):
+        if w in twice:
+            where.setdefault(w, []).append(i)
+    return sorted({a for ps in where.values() for k, a in enumerate(ps)
+                   if any(min_n <= b - a <= max_n for b in ps[k + 1 :])})
+
+
+def _next_start(starts: list[int], i: int, end: int) -> int:
+    """The first possible repeat start at or after ``i``, else ``end``."""
+    k = bisect.bisect_left(starts, i)
+    return starts[k] if k < len(starts) else end
+
+
 def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iterator[tuple[int, int, str]]:
     """(start, end, first copy) for each word or phrase repeated back to back.
 
@@ -120,7 +156,8 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
     """
     toks = tokens(text)
     low = [t.text.lower() for t in toks]
-    i = 0
+    starts = _repeat_starts(low, 1, cfg.max_ngram)
+    i = _next_start(starts, 0, len(toks))
     while i < len(toks):
         hit = None
         for n in range(min(cfg.max_ngram, (len(toks) - i) // 2), 0, -1):
@@ -145,11 +182,11 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
             hit = (n, first, second)
             break
         if hit is None:
-            i += 1
+            i = _next_start(starts, i + 1, len(toks))
             continue
         n, first, second = hit
         yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
-        i += 2 * n
+        i = _next_start(starts, i + 2 * n, len(toks))
 
 
 def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterator[tuple[int, int, str]]:
@@ -158,7 +195,8 @@ def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterat
     ("never again, never again") can be emphasis; three or more identical words are a slip."""
     toks = tokens(text)
     low = [t.text.lower() for t in toks]
-    i = 0
+    starts = _repeat_starts(low, min_n, max_n)
+    i = _next_start(starts, 0, len(toks))
     while i < len(toks):
         hit = None
         for n in range(min(max_n, (len(toks) - i) // 2), min_n - 1, -1):
@@ -174,11 +212,11 @@ def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterat
             hit = (n, first, second)
             break
         if hit is None:
-            i += 1
+            i = _next_start(starts, i + 1, len(toks))
             continue
         n, first, second = hit
         yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
-        i += 2 * n
+        i = _next_start(starts, i + 2 * n, len(toks))
 
 
 def _check_adjacent(doc, rule, ctx):
@@ -326,6 +364,8 @@ def _check_echo(doc, rule, ctx):
     max_words = int(s.get("max_words", 6))
     max_gap = int(s.get("max_gap_words", 8))
     for start, _, text in _sentences(doc):
+        if "by" not in text.lower():
+            continue  # the agent phrase follows "by": no "by", no echo (and no tokenizing)
         toks = tokens(text, start)
         local = tokens(text)
         for k, t in enumerate(toks):
