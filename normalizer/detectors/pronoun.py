@@ -462,7 +462,12 @@ class Scanner:
     def run(self) -> list[Candidate]:
         found: list[Candidate] = []
         prefix_end = self.doc.prefix.end
+        # Only pronouns are judged: the sentences after the last one cannot change a finding
+        # (what they teach the scan is never consulted), and a text without one has none.
+        last = _last_pronoun_at(self.doc.text)
         for i, span, text in self.doc.iter_sentences():
+            if last is None or span.start > last:
+                break
             start = max(span.start, prefix_end)  # a metadata prefix is no part of the prose
             if start >= span.end:
                 continue
@@ -664,6 +669,25 @@ class Scanner:
         while j < len(toks) and (toks[j].lower in self.lex.verb_fillers or toks[j].lower in _PASSIVE_AUX):
             j += 1
         return j < len(toks) and j > k + 1 and toks[j].lower in self.lex.thing_predicates
+
+
+# Finds every he/she/him/... word (its contractions too: "he's") in lower-cased text, and
+# a few more ("he-man"): a superset of the tokens the scan takes for pronouns.
+_ANY_PRONOUN = regex.compile(r"(?<![^\W_])(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True))
+                             + r")(?![^\W_])")
+
+
+def _last_pronoun_at(text: str) -> int | None:
+    """Offset of the last possible pronoun in ``text`` (None when there is none). The regex
+    runs on the lower-cased text, much faster than IGNORECASE; when lower-casing changed the
+    length ("İ"), offsets would not carry over: the whole text is scanned."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return len(text)
+    last = None
+    for m in _ANY_PRONOUN.finditer(lowered):
+        last = m.start()
+    return last
 
 
 def _is_heading(text: str) -> bool:
