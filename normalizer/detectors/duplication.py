@@ -147,6 +147,31 @@ def _next_start(starts: list[int], i: int, end: int) -> int:
     return starts[k] if k < len(starts) else end
 
 
+def _scan_repeats(text: str, offset: int, min_n: int, max_n: int, accept) -> Iterator[tuple[int, int, str]]:
+    """(start, end, first copy) for each run of ``n`` words (longest first) followed at once by
+    the same ``n`` words, where ``accept(toks, i, n, first, second)`` agrees; the scan resumes
+    after the second copy."""
+    toks = tokens(text)
+    low = [t.lower for t in toks]
+    starts = _repeat_starts(low, min_n, max_n)
+    i = _next_start(starts, 0, len(toks))
+    while i < len(toks):
+        hit = None
+        for n in range(min(max_n, (len(toks) - i) // 2), min_n - 1, -1):
+            if low[i] != low[i + n] or low[i : i + n] != low[i + n : i + 2 * n]:
+                continue  # the cheap test first: two copies start with the same word
+            first, second = toks[i : i + n], toks[i + n : i + 2 * n]
+            if accept(toks, i, n, first, second):
+                hit = (n, first, second)
+                break
+        if hit is None:
+            i = _next_start(starts, i + 1, len(toks))
+            continue
+        n, first, second = hit
+        yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
+        i = _next_start(starts, i + 2 * n, len(toks))
+
+
 def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iterator[tuple[int, int, str]]:
     """(start, end, first copy) for each word or phrase repeated back to back.
 
@@ -154,69 +179,36 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
     "Duran Duran", "Measure for Measure"), numbers ("6-3 6-3" scores), reduplication ("more and
     more", "time and time again", "back to back"), and "makes a gadget a gadget".
     """
-    toks = tokens(text)
-    low = [t.text.lower() for t in toks]
-    starts = _repeat_starts(low, 1, cfg.max_ngram)
-    i = _next_start(starts, 0, len(toks))
-    while i < len(toks):
-        hit = None
-        for n in range(min(cfg.max_ngram, (len(toks) - i) // 2), 0, -1):
-            if low[i] != low[i + n]:
-                continue  # the cheap test first: two copies start with the same word
-            first, second = toks[i : i + n], toks[i + n : i + 2 * n]
-            if [t.lower for t in first] != [t.lower for t in second]:
-                continue
-            if second[0].capitalised or (n > 1 and any(t.capitalised for t in second)):
-                continue
-            if any(ch.isdigit() for t in first for ch in t.text):
-                continue
-            if all(t.lower in cfg.allowed for t in first):
-                continue
-            if _is_reduplication(toks, i, i + 2 * n, cfg):
-                continue
-            if (n > 1 and i > 0 and first[0].lower in ("a", "an", "the")
-                    and toks[i - 1].lower in cfg.complement_verbs):
-                continue
-            if not _only_space_between(text, first + second):
-                continue
-            hit = (n, first, second)
-            break
-        if hit is None:
-            i = _next_start(starts, i + 1, len(toks))
-            continue
-        n, first, second = hit
-        yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
-        i = _next_start(starts, i + 2 * n, len(toks))
+
+    def accept(toks, i, n, first, second) -> bool:
+        if second[0].capitalised or (n > 1 and any(t.capitalised for t in second)):
+            return False
+        if any(ch.isdigit() for t in first for ch in t.text):
+            return False
+        if all(t.lower in cfg.allowed for t in first):
+            return False
+        if _is_reduplication(toks, i, i + 2 * n, cfg):
+            return False
+        if n > 1 and i > 0 and first[0].lower in ("a", "an", "the") and toks[i - 1].lower in cfg.complement_verbs:
+            return False
+        return _only_space_between(text, first + second)
+
+    return _scan_repeats(text, offset, 1, cfg.max_ngram, accept)
 
 
 def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterator[tuple[int, int, str]]:
     """(start, end, first copy) for a phrase of ``min_n`` to ``max_n`` words repeated at once
     after a comma: "the main city on the island, the main city on the island". Two words
     ("never again, never again") can be emphasis; three or more identical words are a slip."""
-    toks = tokens(text)
-    low = [t.text.lower() for t in toks]
-    starts = _repeat_starts(low, min_n, max_n)
-    i = _next_start(starts, 0, len(toks))
-    while i < len(toks):
-        hit = None
-        for n in range(min(max_n, (len(toks) - i) // 2), min_n - 1, -1):
-            if low[i : i + n] != low[i + n : i + 2 * n]:
-                continue
-            first, second = toks[i : i + n], toks[i + n : i + 2 * n]
-            if any(ch.isdigit() for t in first for ch in t.text):
-                continue
-            if text[first[-1].end : second[0].start] != ", ":
-                continue
-            if not (_only_space_between(text, first) and _only_space_between(text, second)):
-                continue
-            hit = (n, first, second)
-            break
-        if hit is None:
-            i = _next_start(starts, i + 1, len(toks))
-            continue
-        n, first, second = hit
-        yield offset + first[0].start, offset + second[-1].end, text[first[0].start : first[-1].end]
-        i = _next_start(starts, i + 2 * n, len(toks))
+
+    def accept(toks, i, n, first, second) -> bool:
+        if any(ch.isdigit() for t in first for ch in t.text):
+            return False
+        if text[first[-1].end : second[0].start] != ", ":
+            return False
+        return _only_space_between(text, first) and _only_space_between(text, second)
+
+    return _scan_repeats(text, offset, min_n, max_n, accept)
 
 
 def _check_adjacent(doc, rule, ctx):
