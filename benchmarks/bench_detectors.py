@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from normalizer.options import Options  # noqa: E402
+from perfkit import group_by_document  # noqa: E402
 from normalizer.pipeline import Normalizer  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
@@ -93,16 +94,8 @@ def wmt13_documents(path: Path, limit: int | None = None) -> Iterator[Doc]:
     """The segments of one WMT13 file grouped into their documents, one segment per line."""
     docids = (WMT13 / "docids").read_text(encoding="utf-8").splitlines()
     segments = path.read_text(encoding="utf-8").splitlines()
-    groups: dict[str, list[str]] = defaultdict(list)
-    order: list[str] = []
-    for docid, seg in zip(docids, segments):
-        if docid not in groups:
-            order.append(docid)
-        groups[docid].append(seg)
-    for n, docid in enumerate(order):
-        if limit is not None and n >= limit:
-            return
-        yield Doc(docid, "\n".join(groups[docid]))
+    for docid, segs in group_by_document(segments, docids)[:limit]:
+        yield Doc(docid, "\n".join(segs))
 
 
 # -- measurement ------------------------------------------------------------------------------

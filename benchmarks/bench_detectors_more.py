@@ -28,12 +28,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from perfkit import group_by_document  # noqa: E402
 from bench_detectors import (  # noqa: E402
     BBC,
     DATA,
@@ -58,14 +59,8 @@ REFERENCE_RULES = ("common.reference",)
 def wmt_documents(root: Path, path: Path, limit: int | None = None) -> Iterator[Doc]:
     docids = (root / "docids").read_text(encoding="utf-8").splitlines()
     segments = path.read_text(encoding="utf-8").splitlines()
-    groups: dict[str, list[str]] = defaultdict(list)
-    order: list[str] = []
-    for docid, seg in zip(docids, segments):
-        if docid not in groups:
-            order.append(docid)
-        groups[docid].append(seg)
-    for docid in order[:limit]:
-        yield Doc(docid, "\n".join(groups[docid]))
+    for docid, segs in group_by_document(segments, docids)[:limit]:
+        yield Doc(docid, "\n".join(segs))
 
 
 def lig_documents(path: Path, limit: int | None = None) -> Iterator[Doc]:

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from normalizer.options import Options  # noqa: E402
+from perfkit import group_by_document  # noqa: E402
 from normalizer.pipeline import Normalizer  # noqa: E402
 
 DEFAULT_SELECT = ("fr-en.calque", "fr-en.false-friend")
@@ -84,13 +85,7 @@ def _documents(lines: list[str], docids: list[str] | None) -> list[str]:
     """Line-aligned segments grouped into documents (one segment per paragraph)."""
     if not docids:
         return ["\n\n".join(lines[i : i + 40]) for i in range(0, len(lines), 40)]
-    groups: dict[str, list[str]] = defaultdict(list)
-    order: list[str] = []
-    for seg, doc in zip(lines, docids):
-        if doc not in groups:
-            order.append(doc)
-        groups[doc].append(seg)
-    return ["\n\n".join(groups[d]) for d in order]
+    return ["\n\n".join(segs) for _, segs in group_by_document(lines, docids)]
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -57,14 +57,20 @@ def bbc_texts(limit: int | None = None) -> list[str]:
     return out
 
 
+def group_by_document(segments: list[str], docids: list[str]) -> list[tuple[str, list[str]]]:
+    """Line-aligned segments grouped into their documents, in document order (WMT files keep
+    one segment per line and the document id of each line in a parallel ``docids`` file)."""
+    groups: dict[str, list[str]] = {}
+    for docid, seg in zip(docids, segments):
+        groups.setdefault(docid, []).append(seg)
+    return list(groups.items())
+
+
 def wmt13_mt_documents(system: str = "sys.online-B.en", limit: int | None = None) -> list[str]:
     """WMT13 fr-en system output grouped into its documents (machine-translated news)."""
     docids = (WMT13 / "docids").read_text(encoding="utf-8").splitlines()
     lines = (WMT13 / system).read_text(encoding="utf-8").splitlines()
-    docs: dict[str, list[str]] = {}
-    for d, line in zip(docids, lines):
-        docs.setdefault(d.split()[-1] if d.split() else d, []).append(line)
-    texts = ["\n\n".join(v) for v in docs.values()]
+    texts = ["\n\n".join(segs) for _, segs in group_by_document(lines, docids)]
     return texts[:limit] if limit else texts
 
 
