@@ -34,6 +34,7 @@ from typing import Iterator
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # perfkit, when imported by tests
 
 from normalizer.options import Options  # noqa: E402
 from perfkit import group_by_document  # noqa: E402

@@ -29,6 +29,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # perfkit, when imported by tests
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from normalizer.options import Options  # noqa: E402
