@@ -59,7 +59,6 @@ class PrototypeStore:
         self.ctx = ctx
         self._mem: dict[str, np.ndarray] = {}
         self._loaded_key: str | None = None
-        self._dirty = False
 
     def _files(self, key: str) -> list[Path]:
         from .embeddings import models_dir
@@ -105,7 +104,6 @@ class PrototypeStore:
                 self._mem[k + ":A"] = vecs[i : i + na]
                 self._mem[k + ":C"] = vecs[i + na : i + na + nc]
                 i += na + nc
-            self._dirty = True
             self.save(key, user_cache_dir())
         return {r.id: (self._mem[_rule_key(r) + ":A"], self._mem[_rule_key(r) + ":C"]) for r in rules}
 
@@ -122,7 +120,6 @@ class PrototypeStore:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(buf.getvalue())
             os.replace(tmp, path)
-            self._dirty = False
             return path
         except OSError:
             return None

@@ -26,11 +26,10 @@ STANDARD_MIN_CONFIDENCE = 0.5
 class RunContext:
     options: Options
     reference: "Document | None" = None
-    ruleset_digest: str = ""
     _encoder: "CachedEncoder | None" = field(default=None, repr=False)
     _prototypes: "PrototypeStore | None" = field(default=None, repr=False)
     model_error: str | None = None
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # counters stages keep (e.g. demotions)
 
     @property
     def encoder(self) -> "CachedEncoder | None":

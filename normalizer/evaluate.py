@@ -68,7 +68,7 @@ def _overlaps(f: Finding, a: Located) -> bool:
     return f.start < a.end and a.start < f.end
 
 
-def _is_fixed(a: Located, original: str, new_text: str, edits: list[Edit]) -> bool:
+def _is_fixed(a: Located, new_text: str, edits: list[Edit]) -> bool:
     accept = a.item.get("accept")
     if accept is None:
         return False
@@ -173,7 +173,7 @@ def score_document(gold_path: Path, normalizer, reference_for: dict[str, Path] |
             fp += 1
             fps.append({"rule": f.rule, "text": f.text, "start": f.start})
     fixable = [a for a in artifacts if a.item.get("accept") is not None]
-    fixed = [a for a in fixable if _is_fixed(a, text, result.text, result.edits)]
+    fixed = [a for a in fixable if _is_fixed(a, result.text, result.edits)]
     unfixed = [f"[{a.item.get('tier', 'core')}] {a.item['text']}" for a in fixable if a not in fixed]
     changed = sum(max(len(e.before), len(e.after)) for e in result.edits) / max(1, len(text))
     return DocScore(gold["document"], len(artifacts), {k: tuple(v) for k, v in sorted(tiers.items())},

@@ -37,7 +37,7 @@ class Normalizer:
         ref = None
         if reference is not None:
             ref = reference if isinstance(reference, Document) else Document.from_text(reference)
-        return RunContext(self.options, reference=ref, ruleset_digest=self.ruleset.digest)
+        return RunContext(self.options, reference=ref)
 
     def analyze(self, text: str, path: str | None = None, reference: str | Document | None = None,
                 ctx: RunContext | None = None) -> tuple[Document, RunContext, str | None]:
