@@ -33,7 +33,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n")
 _OPEN_QUOTES = "“«„"
 _CLOSE_QUOTES = "”»"
 _QUOTE_MARK = re.compile('[“«„”»"]')
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,8 @@ def _split_sentences(text: str, para: Span) -> Iterator[Span]:
     for m in _SENT_END.finditer(chunk):
         end = para.start + m.end()
         if m.group(0).startswith(".") and len(m.group(0).rstrip("\"”’')]")) == 1:
-            w = _WORD_BEFORE.search(text, start, para.start + m.start())
-            if w and (w.group(1).lower().rstrip(".") in _ABBREVIATIONS or _is_initial(w.group(1))):
+            w = _word_before(text, start, para.start + m.start())
+            if w and (w.lower().rstrip(".") in _ABBREVIATIONS or _is_initial(w)):
                 continue
         yield Span(start, end)
         start = end
@@ -143,9 +143,19 @@ def _split_sentences(text: str, para: Span) -> Iterator[Span]:
         yield Span(start, para.end)
 
 
+def _word_before(text: str, start: int, end: int) -> str:
+    """The word (letters, digits, "_" and periods: regex ``[\w.]+``) ending at ``end``, not
+    reaching before ``start``. A backward walk over a few characters: a regex search for a word
+    at the end of a span would try every start position in the span."""
+    i = end
+    while i > start and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    return text[i:end]
+
+
 def _is_initial(word: str) -> bool:
     # "J." or "U.S" style initials
-    return len(word) == 1 and word.isupper() or bool(re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word))
+    return len(word) == 1 and word.isupper() or _INITIALS.fullmatch(word) is not None
 
 
 def _find_quotes(text: str, para: Span) -> Iterator[Span]:
