@@ -8,6 +8,7 @@ of rules with a ``context`` block are confirmed by the embedding model in one ba
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from typing import Iterable
@@ -17,7 +18,7 @@ from .context import RunContext, make_finding
 from .document import Document
 from .findings import Finding
 from .phrases import render_suggestion
-from .prefilter import needles
+from .prefilter import needle_sets, needles, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
@@ -37,7 +38,7 @@ class RuleIndex:
 
         self.ruleset = ruleset
         self.detector_rules: list[Rule] = []
-        self.scan_rules: list[Rule] = []  # pattern rules without anchors: run on every paragraph
+        self.scan_rules: list[Rule] = []  # pattern rules without anchors: run on paragraphs
         anchor_rules: dict[str, list[Rule]] = defaultdict(list)
         for r in ruleset.rules:
             if r.kind == "detector":
@@ -51,29 +52,37 @@ class RuleIndex:
                     anchor_rules[a.lower()].append(r)
             else:
                 self.scan_rules.append(r)
-        self.anchor_words = list(anchor_rules)
+        # One-word anchors (nearly all) and the few with a space or other separator inside.
+        # For one-word anchors a non-overlapping leftmost-longest search reports every whole-
+        # word occurrence: a hit that started earlier and overlapped the word would have to
+        # hold the separator before it. It skips most substring hits ("me" in "some"), each of
+        # which would cost a boundary check in Python.
+        words = [a for a in anchor_rules if all(map(_is_word_char, a))]
+        phrases = [a for a in anchor_rules if not all(map(_is_word_char, a))]
+        self.anchor_words = words + phrases
         self.anchor_rules = [list({id(r): r for r in anchor_rules[w]}.values()) for w in self.anchor_words]
-        self.automaton = (ahocorasick_rs.AhoCorasick(self.anchor_words) if self.anchor_words else None)
+        self.word_automaton = (ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                               if words else None)
+        self.phrase_automaton = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
+        self._phrase_offset = len(words)  # phrase anchor i is anchor_words[offset + i]
         self.rules_by_id = {r.id: r for r in ruleset.rules}
-        # Strings one of which a text must hold for a scan rule to match there (prefilter.py):
-        # a substring test instead of a regex scan of every paragraph. None: always scan.
-        self.scan_needles = {r.id: needles(r.regex.pattern, r.regex.flags) for r in self.scan_rules}
-        # All those needles in one automaton: one pass tells which scan rules a text may fire.
-        needle_rules: dict[str, list[str]] = defaultdict(list)
-        for rid, required in self.scan_needles.items():
-            for n in required or ():
-                needle_rules[n].append(rid)
-        self.needle_words = list(needle_rules)
-        self.needle_rules = [needle_rules[n] for n in self.needle_words]
+        # Scan rules: the needle sets a paragraph must all meet for the rule's regex to match
+        # there (prefilter.needle_sets; None: no prefilter, run on every paragraph). All the
+        # needles go into one automaton over the paragraphs' views: one pass per document
+        # tells which rule may match in which paragraph.
+        self.scan_sets = [needle_sets(r.regex.pattern, r.regex.flags) for r in self.scan_rules]
+        # Without needle sets in the view (a rule about a narrow no-break space, which the view
+        # turns into a space), needles in the raw text: str.find per paragraph. None: none.
+        self.raw_needles = [needles(r.regex.pattern, r.regex.flags) if sets is None else None
+                            for r, sets in zip(self.scan_rules, self.scan_sets)]
+        owners: dict[str, list[tuple[int, int]]] = defaultdict(list)  # needle -> (rule, set bit)
+        for k, sets in enumerate(self.scan_sets):
+            for bit, group in enumerate(sets or ()):
+                for n in group:
+                    owners[n].append((k, 1 << bit))
+        self.needle_words = list(owners)
+        self.needle_owners = [owners[n] for n in self.needle_words]
         self.needle_automaton = (ahocorasick_rs.AhoCorasick(self.needle_words) if self.needle_words else None)
-
-    def scan_candidates(self, text: str) -> set[str]:
-        """Ids of the scan rules whose needles occur in ``text``, and of those without needles."""
-        out = {rid for rid, required in self.scan_needles.items() if required is None}
-        if self.needle_automaton is not None:
-            for idx, _start, _end in self.needle_automaton.find_matches_as_indexes(text, overlapping=True):
-                out.update(self.needle_rules[idx])
-        return out
 
     @staticmethod
     def lowered(text: str) -> str:
@@ -86,16 +95,52 @@ class RuleIndex:
     def candidates(self, text: str, lowered: str | None = None) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
         out: dict[int, list[Rule]] = {}
-        if self.automaton is None:
-            return out
         if lowered is None:
             lowered = self.lowered(text)
-        for idx, start, end in self.automaton.find_matches_as_indexes(lowered, overlapping=True):
+        n = len(lowered)
+        hits = []
+        if self.word_automaton is not None:
+            hits = self.word_automaton.find_matches_as_indexes(lowered)
+        if self.phrase_automaton is not None:
+            offset = self._phrase_offset
+            hits = hits + [(offset + i, s, e) for i, s, e in
+                           self.phrase_automaton.find_matches_as_indexes(lowered, overlapping=True)]
+        for idx, start, end in hits:
             if start > 0 and _is_word_char(lowered[start - 1]):
                 continue
-            if end < len(lowered) and _is_word_char(lowered[end]):
+            if end < n and _is_word_char(lowered[end]):
                 continue
             out.setdefault(start, []).extend(self.anchor_rules[idx])
+        return out
+
+    def scan_targets(self, doc: Document) -> list[tuple[Rule, int, int]]:
+        """(scan rule, paragraph start, paragraph end) for every paragraph in which the rule
+        meets all its needle sets, in rule order then text order."""
+        paragraphs = doc.paragraphs
+        text = doc.text
+        met: dict[tuple[int, int], int] = defaultdict(int)  # (rule, paragraph) -> sets met
+        if self.needle_automaton is not None and paragraphs:
+            views = [view(text[p.start : p.end]) for p in paragraphs]
+            starts, pos = [], 0
+            for v in views:
+                starts.append(pos)
+                pos += len(v) + 1
+            owners = self.needle_owners
+            for idx, start, _end in self.needle_automaton.find_matches_as_indexes("\n".join(views), overlapping=True):
+                para = bisect.bisect_right(starts, start) - 1
+                for k, bit in owners[idx]:
+                    met[(k, para)] |= bit
+        for k, sets in enumerate(self.scan_sets):
+            if sets is None:
+                raw = self.raw_needles[k]
+                for i, p in enumerate(paragraphs):
+                    if raw is None or any(text.find(n, p.start, p.end) >= 0 for n in raw):
+                        met[(k, i)] = 0
+        out = []
+        for (k, i), mask in sorted(met.items()):
+            sets = self.scan_sets[k]
+            if sets is None or mask == (1 << len(sets)) - 1:
+                out.append((self.scan_rules[k], paragraphs[i].start, paragraphs[i].end))
         return out
 
 
@@ -191,16 +236,34 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
         return (categories is None or r.category in categories) and not (exclude and r.category in exclude)
 
     found: list[Finding] = []
-    by_rule: dict[str, Rule] = {}
-    # anchored rules: only sentences (phrase) or paragraphs (pattern) holding an anchor
+    anchored, scans = _targets(doc, index)
+    for rid, s, e in anchored:
+        r = index.rules_by_id[rid]
+        if wanted(r):
+            found.extend(_match_rule(doc, r, s, e))
+    for r, s, e in scans:
+        if wanted(r):
+            found.extend(_match_rule(doc, r, s, e))
+    found = _consistent(doc, found, index.rules_by_id)
+    _confirm_in_context(doc, ctx, found, index.rules_by_id)
+    doc.findings.extend(f for f in found if not f.data.get("rejected"))
+
+
+def _targets(doc: Document, index: RuleIndex) -> tuple[list[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
+    """Where each rule's regex has to run in ``doc``: (rule id, span) for anchored rules (the
+    sentence, or paragraph for a pattern rule, holding an anchor) and (rule, paragraph) for
+    scan rules. Computed once per document and index: the repair stage and the detectors
+    stage each run a share of the rules over the same spans."""
+    key = ("rule-targets", id(index))
+    cached = doc.cache.get(key)
+    if cached is not None:
+        return cached
     todo: set[tuple[str, int, int]] = set()
     seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
     lowered = index.lowered(doc.text)
     for pos, rules in index.candidates(doc.text, lowered).items():
         sentence = paragraph = None  # looked up once per anchor hit, not once per rule
         for r in rules:
-            if not wanted(r):
-                continue
             if r.kind == "phrase":
                 if sentence is None:
                     sentence = doc.sentence_at(pos)
@@ -216,20 +279,8 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
                     paragraph = _paragraph_at(doc, pos)
                 span = paragraph
             todo.add((r.id, span.start, span.end))
-            by_rule[r.id] = r
-    for rid, s, e in sorted(todo):
-        found.extend(_match_rule(doc, by_rule[rid], s, e))
-    text = doc.text
-    may_fire = index.scan_candidates(text)
-    for r in index.scan_rules:
-        if wanted(r) and r.id in may_fire:
-            required = index.scan_needles.get(r.id)
-            for p in doc.paragraphs:
-                if required is None or any(text.find(n, p.start, p.end) >= 0 for n in required):
-                    found.extend(_match_rule(doc, r, p.start, p.end))
-    found = _consistent(doc, found, index.rules_by_id)
-    _confirm_in_context(doc, ctx, found, index.rules_by_id)
-    doc.findings.extend(f for f in found if not f.data.get("rejected"))
+    cached = doc.cache[key] = (sorted(todo), index.scan_targets(doc))
+    return cached
 
 
 def _consistent(doc: Document, found: list[Finding], rules: dict[str, Rule]) -> list[Finding]:

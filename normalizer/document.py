@@ -60,6 +60,9 @@ class Document:
     # The article's own date (from the metadata prefix), used to resolve numeric dates.
     date: tuple[int, int, int] | None = None
     findings: list[Finding] = field(default_factory=list)
+    # What stages derive from the text and share, keyed by who computed it (the rules stage's
+    # anchor hits serve both the repair stage and the detectors stage).
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _quote_starts: list[int] = field(default_factory=list, repr=False)
 
@@ -144,7 +147,7 @@ def _split_sentences(text: str, para: Span) -> Iterator[Span]:
 
 
 def _word_before(text: str, start: int, end: int) -> str:
-    """The word (letters, digits, "_" and periods: regex ``[\w.]+``) ending at ``end``, not
+    r"""The word (letters, digits, "_" and periods: regex ``[\w.]+``) ending at ``end``, not
     reaching before ``start``. A backward walk over a few characters: a regex search for a word
     at the end of a span would try every start position in the span."""
     i = end

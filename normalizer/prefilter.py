@@ -12,6 +12,12 @@ forces.
 
 The pattern is parsed with the standard library's regular-expression parser; anything it does
 not understand (``\\p{Lu}``, the ``regex`` module's extensions) means "no prefilter".
+
+``needle_sets(pattern)`` goes further for the matcher: up to three needle sets that are ALL
+required (a conjunction: "The" and ", it " for "The government, it is"), written in the
+*view* of a paragraph (:func:`view`: ’ as ', every run of white space one space).
+In the view ``\\s+`` is exactly one character, so needles run across it ("is confronted"),
+which the raw text cannot promise.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 try:  # Python 3.11+
     from re import _constants as _c
@@ -35,6 +42,7 @@ _REGEX_ONLY_SYNTAX = re.compile(r"\[\[|\[:|\{[^}\d,]")
 MAX_CLASS = 8  # a character class larger than this is not worth a needle
 MAX_NEEDLES = 16  # nor a product of adjacent classes with more strings than this
 MAX_LENGTH = 12  # literal runs longer than this add no selectivity worth the product
+MAX_EXTRA_WEIGHT = 0.3  # a second or third needle set must be this selective (_view_weight)
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,12 @@ _BREAK = object()  # what follows is not adjacent to what precedes (after a look
 @lru_cache(maxsize=4096)
 def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
     """Strings one of which every text with a match of ``pattern`` contains, or None."""
+    tokens = _parse(pattern, flags, in_view=False)
+    return None if tokens is None else _best_of(tokens)
+
+
+def _parse(pattern: str, flags: int, in_view: bool) -> list | None:
+    """The pattern as a token list, or None when it cannot be analysed."""
     # A Unicode property (\p{Lu}) matches one character we know nothing useful about: \w is as
     # good a stand-in as any, since the analysis draws no needle from either.
     pattern = _PROPERTY.sub(r"\1\\w", pattern)
@@ -73,9 +87,61 @@ def needles(pattern: str, flags: int = 0) -> frozenset[str] | None:
         return None
     icase = bool(parsed.state.flags & re.IGNORECASE)
     try:
-        return _sequence(list(parsed), icase)
+        return _tokens_of(list(parsed), _Mode(icase, in_view))
     except (TypeError, ValueError, RecursionError):
         return None
+
+
+def view(text: str) -> str:
+    """A paragraph as needle sets see it: ’ as ', white space runs as one space (``str.split``
+    splits on every character the ``regex`` module's ``\\s`` matches). Case is kept: needles
+    of case-sensitive patterns stay selective ("Mme" is not in "programme")."""
+    return " ".join(text.replace("’", "'").split())
+
+
+def _in_view(needle: str) -> str:
+    """A needle as it appears inside a paragraph's :func:`view`: the same mapping, but its
+    edges kept (" ," must stay a space and a comma)."""
+    spaced = "".join(" " if c.isspace() else c for c in needle.replace("’", "'"))
+    return re.sub(" {2,}", " ", spaced)
+
+
+@lru_cache(maxsize=4096)
+def needle_sets(pattern: str, flags: int = 0, limit: int = 3) -> tuple[frozenset[str], ...] | None:
+    """Up to ``limit`` needle sets, in the view, every one of which a paragraph's view must
+    meet (one needle of each) for ``pattern`` to match in the paragraph; None: no prefilter."""
+    tokens = _parse(pattern, flags, in_view=True)
+    if tokens is None:
+        return None
+    candidates: list[tuple[frozenset[str], int, int]] = []  # (needles, first token, last token)
+    for i, tok in enumerate(tokens):
+        if isinstance(tok, _Opaque) and tok.needles:
+            candidates.append((tok.needles, i, i))
+        elif isinstance(tok, _Chars):
+            candidates.extend((run, i, i + k) for k, run in enumerate(_runs_from(tokens, i)))
+    chosen: list[tuple[frozenset[str], int, int]] = []
+    in_view = [(frozenset(_in_view(n) for n in c), lo, hi) for c, lo, hi in candidates if c]
+    for cand, lo, hi in sorted(in_view, key=lambda c: (_set_weight(c[0]), c[1], c[2])):
+        if " " in cand or len(chosen) >= limit:
+            continue  # a lone space is in every paragraph
+        if chosen and max(map(_view_weight, cand)) > MAX_EXTRA_WEIGHT:
+            continue  # "the", "is": met everywhere, a conjunct that costs more than it spares
+        if any(lo <= h and l <= hi for _, l, h in chosen):
+            continue  # from the same tokens: "ssured " adds nothing to "assured"
+        chosen.append((cand, lo, hi))
+    return tuple(c for c, _, _ in chosen) or None
+
+
+def _set_weight(needles: frozenset[str]) -> tuple[float, tuple[str, ...]]:
+    return sum(map(_view_weight, needles)), tuple(sorted(needles))  # ties broken by the strings
+
+
+@lru_cache(maxsize=None)
+def _view_weight(needle: str) -> float:
+    """:func:`_weight` for needle sets, which meet the words of real prose: a space adds
+    almost nothing (" in " is as common as "in"), and news quotes with straight quotes."""
+    core = needle.replace(" ", "") or " "
+    return min(_weight(c) if c != '"' else 20.0 for c in core) / 5.0 ** (len(core) - 1)
 
 
 @lru_cache(maxsize=None)
@@ -100,12 +166,30 @@ def _best(candidates: list[frozenset[str]]) -> frozenset[str] | None:
     return min(candidates, key=lambda s: sum(_weight(n) for n in s))
 
 
-def _tokens_of(items, icase: bool) -> list:
-    return [t for op, av in items for t in _tokens(op, av, icase)]
+class _Mode(NamedTuple):
+    icase: bool
+    in_view: bool  # needles for view(): \s is a space, a white space run is one space
 
 
-def _sequence(items: list, icase: bool) -> frozenset[str] | None:
-    return _best_of(_tokens_of(items, icase))
+_SPACE = frozenset(" ")
+
+
+def _tokens_of(items, mode: _Mode) -> list:
+    tokens = [t for op, av in items for t in _tokens(op, av, mode)]
+    if not mode.in_view:
+        return tokens
+    out: list = []
+    for t in tokens:  # in the view a white space run is one space: "\s+", "\s\s" and " " alike
+        if isinstance(t, _Chars) and t.chars == _SPACE:
+            if out and isinstance(out[-1], _Chars) and out[-1].chars == _SPACE:
+                continue
+            t = _Chars(_SPACE)
+        out.append(t)
+    return out
+
+
+def _sequence(items: list, mode: _Mode) -> frozenset[str] | None:
+    return _best_of(_tokens_of(items, mode))
 
 
 def _best_of(tokens: list) -> frozenset[str] | None:
@@ -138,8 +222,9 @@ def _runs_from(tokens: list, i: int) -> list[frozenset[str]]:
     return out
 
 
-def _char_set(op, av, icase: bool) -> frozenset[str] | None:
-    """The characters a one-character item matches, when few and known exactly."""
+def _char_set(op, av, mode: _Mode) -> frozenset[str] | None:
+    """The characters a one-character item matches, when few and known exactly (in the view:
+    every white space character, \\s included, is a space)."""
     if op is _c.LITERAL:
         chars = {chr(av)}
     elif op is _c.IN:
@@ -149,13 +234,19 @@ def _char_set(op, av, icase: bool) -> frozenset[str] | None:
                 chars.add(chr(sub_av))
             elif sub_op is _c.RANGE and sub_av[1] - sub_av[0] < MAX_CLASS:
                 chars.update(chr(i) for i in range(sub_av[0], sub_av[1] + 1))
+            elif mode.in_view and sub_op is _c.CATEGORY and sub_av is _c.CATEGORY_SPACE:
+                chars.add(" ")
             else:  # NEGATE, CATEGORY (\w, \s ...), a wide range
                 return None
+    elif mode.in_view and op is _c.CATEGORY and av is _c.CATEGORY_SPACE:
+        chars = {" "}
     else:
         return None
+    if mode.in_view:
+        chars = {" " if c.isspace() else c for c in chars}
     if len(chars) > MAX_CLASS:
         return None
-    if icase and any(c.lower() != c.upper() for c in chars):
+    if mode.icase and any(c.lower() != c.upper() for c in chars):
         return None  # case folding has surprises (the Kelvin sign is a k): do not guess
     return frozenset(chars)
 
@@ -178,26 +269,25 @@ def _literal_alternatives(alternatives: list[list]) -> frozenset[str] | None:
     return frozenset(strings)
 
 
-def _tokens(op, av, icase: bool) -> list:
-    chars = _char_set(op, av, icase)
+def _tokens(op, av, mode: _Mode) -> list:
+    chars = _char_set(op, av, mode)
     if chars is not None:
         return [_Chars(chars)]
     if op in (_c.AT, _c.ASSERT_NOT):
         return []  # zero-width and forcing nothing: the neighbours stay adjacent
     if op is _c.ASSERT:
         direction, body = av
-        inner = _tokens_of(body, icase)
+        inner = _tokens_of(body, mode)
         if direction == 1:  # lookahead: its text follows; the next item starts where it did
             return inner + [_BREAK]
         return [_BREAK] + inner  # lookbehind: its text ends where the next item starts
     if op is _c.SUBPATTERN:
-        group_icase = icase
         add_flags, del_flags = av[1], av[2]
         if add_flags & re.IGNORECASE:
-            group_icase = True
+            mode = mode._replace(icase=True)
         if del_flags & re.IGNORECASE:
-            group_icase = False
-        inner = _tokens_of(av[3], group_icase)
+            mode = mode._replace(icase=False)
+        inner = _tokens_of(av[3], mode)
         if len(inner) == 1 and isinstance(inner[0], _Chars):
             return inner
         return [_Opaque(_best_of(inner))]
@@ -207,12 +297,12 @@ def _tokens(op, av, icase: bool) -> list:
             return [_Opaque(None)]
         body = list(body)
         if len(body) == 1:
-            chars = _char_set(body[0][0], body[0][1], icase)
+            chars = _char_set(body[0][0], body[0][1], mode)
             if chars is not None:
                 return [_Chars(chars, repeat=(lo, _hi) != (1, 1))]
-        return [_Opaque(_sequence(body, icase))]
+        return [_Opaque(_sequence(body, mode))]
     if op is _c.BRANCH:
-        alternatives = [_tokens_of(alternative, icase) for alternative in av[1]]
+        alternatives = [_tokens_of(alternative, mode) for alternative in av[1]]
         literal = _literal_alternatives(alternatives)
         if literal is not None:  # (?:Mme|Mlle): the parser factors out the M; keep the strings
             return [_Chars(literal)]

@@ -50,3 +50,43 @@ def test_alternations_of_literals_stay_strings():
     assert needles(r"(?:Mme|Mlle)\.?(?=[ ]\p{Lu})") == {"Mme", "Mlle"}  # the parser factors out "M"
     assert needles(r"(?:ab|cd)+x") in ({"ab", "cd"}, {"x"})
     assert needles(r"(?:ab|c)?x") == {"x"}
+
+
+# -- needle_sets: conjunctions in the paragraph view -----------------------------------------
+
+def test_needle_sets_run_across_white_space_in_the_view():
+    from normalizer.prefilter import needle_sets, view
+
+    assert needle_sets(r",\s+(?:it|he)\s+is") == (frozenset({", it is", ", he is"}),)
+    assert view("The  government,\u00a0it\tis") == "The government, it is"
+    assert needle_sets(r"calm\W+(?:happen|pass)") == (frozenset({"calm"}), frozenset({"happen", "pass"}))
+
+
+def test_needle_sets_skip_what_every_paragraph_has():
+    from normalizer.prefilter import needle_sets
+
+    assert needle_sets(r"\s+") is None
+    assert needle_sets(r"\w+ \w+") is None
+    # "is" is too common to be worth a second set next to the rare word
+    assert needle_sets(r"\bis\s+embroiled\b") == (frozenset({"is embroiled"}),)
+
+
+def test_every_match_of_a_shipped_pattern_meets_its_needle_sets():
+    from normalizer.prefilter import needle_sets, view
+
+    checked = 0
+    for rule in load_rules().rules:
+        if rule.kind != "pattern" or rule.regex is None:
+            continue
+        sets = needle_sets(rule.regex.pattern, rule.regex.flags)
+        if sets is None:
+            continue
+        rx = regex.compile(rule.regex.pattern, rule.regex.flags)
+        for text in _examples(rule):
+            for para in text.split("\n"):
+                para = para.strip()
+                if rx.search(para):
+                    v = view(para)
+                    assert all(any(n in v for n in group) for group in sets), (rule.id, para, sets)
+                    checked += 1
+    assert checked > 50
