@@ -401,16 +401,15 @@ def ordered_map(fn: Callable, tasks: Iterable, jobs: int, initializer: Callable,
     """``map(fn, tasks)`` in order, over ``jobs`` worker processes.
 
     Not ``Pool.imap``: its feeder thread reads the whole task iterable ahead of the workers, so
-    a large corpus would end up in memory. Here at most ``window`` tasks are in flight. Workers
-    are spawned, not forked: a fork would copy the parent's threads (onnxruntime, tokenizers)
-    in an undefined state. Each worker builds its Normalizer once, in ``initializer``.
+    a large corpus would end up in memory. Here at most ``window`` tasks are in flight. Each
+    worker has its Normalizer built once, by ``initializer``.
     """
     if jobs <= 1:
         initializer(*initargs)
         yield from map(fn, tasks)
         return
     window = window or jobs * 4
-    ctx = multiprocessing.get_context("spawn")
+    ctx = _start_method(initializer, initargs)
     with ctx.Pool(jobs, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         for task in tasks:
@@ -419,6 +418,26 @@ def ordered_map(fn: Callable, tasks: Iterable, jobs: int, initializer: Callable,
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def _start_method(initializer: Callable, initargs: tuple):
+    """Fork when it is safe, spawn otherwise.
+
+    A forked worker starts at once with the rules the parent compiled (the initializer runs
+    here first, so the workers' call finds them built); a spawned one imports mtnorm and builds
+    its Normalizer again, about a second each. Fork is only safe on Linux in a process that
+    runs no other thread: a fork copies the parent's threads (onnxruntime's, tokenizers')
+    in an undefined state, so a parent that has loaded the model, or runs threads of its own
+    (a library caller's), spawns.
+    """
+    import threading
+
+    embeddings = sys.modules.get(f"{__package__}.embeddings")  # not imported: no model loaded
+    model_loaded = embeddings is not None and any(e.loaded for e in embeddings._ENCODERS.values())
+    if sys.platform.startswith("linux") and threading.active_count() == 1 and not model_loaded:
+        initializer(*initargs)
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 # -- progress -------------------------------------------------------------------------------
