@@ -8,8 +8,10 @@ model on), inputs written to a temporary directory (never into the repository):
 - linearity: BBC native news at 1x, 4x and 16x ``--base`` articles with --jobs 1; the CPU time
   of a one-article run (start-up) is taken off each, and the throughput left must not change
   with size (the ratio 16x / 4x is printed, 1.0 = perfectly linear);
-- --jobs 2 against --jobs 1 on the 16x input (target >= 1.7x; needs two idle cores: on a busy
-  machine the figure says more about the neighbours than about mtnorm);
+- --jobs 2 against --jobs 1 on the whole BBC corpus (2,225 articles, 5 MB; target >= 1.7x;
+  needs two idle cores: on a busy machine the figure says more about the neighbours than about
+  mtnorm). A corpus, not the 16x input: at full speed that one takes a second or two, and the
+  ratio would measure start-up;
 - memory: peak resident memory of the largest process of a --jobs 2 run over machine-translated
   news (WMT13 online-B documents, so the model is loaded and used), target <= 600 MB per worker.
 """
@@ -53,7 +55,7 @@ def model_checked_findings(out: Path) -> int:
     return n
 
 
-def linearity(base: int, tmp: Path) -> Path:
+def linearity(base: int, tmp: Path) -> None:
     header("Goal 5: throughput against corpus size (--jobs 1)")
     # The corpus is sorted by category (business first, politics has longer articles): a
     # seeded shuffle gives every size the same mix, so only the size differs.
@@ -78,12 +80,12 @@ def linearity(base: int, tmp: Path) -> Path:
     ratio = rates[16] / rates[4]
     goal("linearity (MB/s at 16x / at 4x)", f"{ratio:.2f}", "0.8 - 1.25", 0.8 <= ratio <= 1.25,
          f"1x {rates[1]:.3f}, 4x {rates[4]:.3f}, 16x {rates[16]:.3f} MB/s")
-    return tmp / "bbc-16x.jsonl"
 
 
-def jobs_speedup(src: Path, tmp: Path) -> None:
-    header("Goal 5: --jobs 2 against --jobs 1 (16x input)")
+def jobs_speedup(tmp: Path) -> None:
+    header("Goal 5: --jobs 2 against --jobs 1 (the whole BBC corpus)")
     print(f"  {load_note()}")
+    src = write_jsonl(tmp / "bbc-all.jsonl", bbc_texts())
     one, _ = corpus_run(src, 1, tmp)
     two, _ = corpus_run(src, 2, tmp)
     speedup = one.wall / two.wall
@@ -116,9 +118,9 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="mtnorm-bench-") as d:
         tmp = Path(d)
-        big = linearity(args.base, tmp)
+        linearity(args.base, tmp)
         if not args.skip_jobs:
-            jobs_speedup(big, tmp)
+            jobs_speedup(tmp)
         if need(WMT13, "memory with the model loaded"):
             memory(tmp, args.mt_limit)
 
