@@ -1,9 +1,10 @@
 """Dates, times, numbers and ordinals left in French form, rewritten in English news form.
 
-Four detectors, each configured by its rules' ``settings`` (rules/fr-en/dates.yaml):
+Five detectors, each configured by its rules' ``settings`` (rules/fr-en/dates.yaml):
 
 - ``dates``: bare numeric dates in running text ("came to power 08/15", "le 15/08") become
   "on August 15", resolved against the article's own date (metadata prefix or dateline);
+- ``french-dates``: dates with a French month name ("le 1er mai") become "on May 1";
 - ``times``: French clock times ("14h30", "at 14: 24") become "2:30 pm" / "14:24";
 - ``numbers``: French number formats (space thousands "1 234", decimal comma "3,5 millions");
 - ``ordinals``: French ordinal suffixes ("1er", "2e", "XXe siècle").
@@ -11,13 +12,20 @@ Four detectors, each configured by its rules' ``settings`` (rules/fr-en/dates.ya
 Native English uses of the same digits are many (odds "5/4", fractions "3/4", "24/7", "9/11",
 scores, tiebreaks "(7/5)", phone numbers, "1,234"), so every detector asks for positive evidence
 before it fires and the rule settings list what blocks it.
+
+Clean English text must cost next to nothing: each pattern comes with a gate, a cheap pattern
+found inside every one of its matches ("/" between digits for a numeric date) and led by a
+literal character, so one C-speed search over the document proves most articles have nothing
+to find, and the full pattern only runs on the paragraphs the gate hits.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import operator
 import re
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..context import make_finding
 from . import register
@@ -44,8 +52,40 @@ ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 # -- shared helpers -------------------------------------------------------------------------
+_PER_RULE: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def per_rule(rule, key: str, build: Callable[[Any], Any]) -> Any:
+    """``build(rule)``, made once per rule and ``key``: rules are loaded once and read by every
+    document, so their settings are not parsed again for each one."""
+    hit = _PER_RULE.get((id(rule), key))
+    if hit is None:
+        # kept with its value, the rule stays alive: no other rule can come to have its id
+        hit = _PER_RULE[(id(rule), key)] = (rule, build(rule))
+    return hit[1]
+
+
 def setting_set(rule, name: str) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in rule.settings.get(name) or ())
+    """``settings[name]`` as a set of lower-case words."""
+    return per_rule(rule, "set:" + name,
+                    lambda r: frozenset(str(w).lower() for w in r.settings.get(name) or ()))
+
+
+def setting_map(rule, name: str) -> dict[str, str]:
+    """``settings[name]`` as {lower-case word: what replaces it}."""
+    return per_rule(rule, "map:" + name,
+                    lambda r: {str(k).lower(): str(v) for k, v in (r.settings.get(name) or {}).items()})
+
+
+def has_setting_word(rule, name: str, text: str) -> bool:
+    """Whether ``text`` (lower case) holds one of the words ``settings[name]`` lists, as a word."""
+    rx = per_rule(rule, "words:" + name, lambda r: _any_word(setting_set(r, name)))
+    return rx is not None and rx.search(text) is not None
+
+
+def _any_word(words: frozenset[str]) -> re.Pattern | None:
+    """One search for all the words instead of one per word."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b") if words else None
 
 
 def quote_factor(doc, rule, start: int, end: int) -> float | None:
@@ -68,12 +108,37 @@ def word_after(doc, pos: int, ceiling: int) -> str | None:
     return m.group(1) if m else None
 
 
-def body_matches(doc, rx: re.Pattern) -> Iterator[re.Match]:
-    """Matches of ``rx`` in each paragraph, outside the metadata prefix."""
-    for p in doc.paragraphs:
-        for m in rx.finditer(doc.text, p.start, p.end):
+class Scan(NamedTuple):
+    """A detector pattern and its gate: a cheap pattern found inside every match of ``rx`` that
+    can become a finding, led by a literal character so that its search skips ahead at C speed.
+
+    A pattern whose matches may hold a no-break space also has ``spaced_gate``, led by a class
+    of spaces (several times slower) and used only for text that has one: ``gate`` is then led
+    by a plain space."""
+    rx: re.Pattern
+    gate: re.Pattern
+    spaced_gate: re.Pattern | None = None
+
+
+_START = operator.attrgetter("start")
+
+
+def body_matches(doc, scan: Scan) -> Iterator[re.Match]:
+    """Matches of ``scan.rx`` in each paragraph, outside the metadata prefix.
+
+    Only the paragraphs where the gate hits can hold a finding, and only those are scanned (a
+    gate hit never starts on the blank space at a line's edge, so it lies inside a paragraph)."""
+    text, paragraphs, rx = doc.text, doc.paragraphs, scan.rx
+    gate = scan.gate
+    if scan.spaced_gate is not None and ("\u00a0" in text or "\u202f" in text):
+        gate = scan.spaced_gate
+    hit = gate.search(text)
+    while hit:
+        p = paragraphs[bisect.bisect_right(paragraphs, hit.start(), key=_START) - 1]
+        for m in rx.finditer(text, p.start, p.end):
             if not doc.in_prefix(m.start()):
                 yield m
+        hit = gate.search(text, max(p.end, hit.end()))
 
 
 def article_date(doc, paragraphs: int = 3) -> _dt.date | None:
@@ -111,6 +176,9 @@ def month_day(month: int, day: int, style: str = "full", order: str = "month-day
 
 
 # -- numeric dates --------------------------------------------------------------------------
+_NUMERIC_DATE_SCAN = Scan(_NUMERIC_DATE, re.compile(r"/(?<=\d/)\d"))
+
+
 def _expand_year(y: str | None) -> int | None:
     if y is None:
         return None
@@ -166,12 +234,10 @@ def resolve_reading(readings: list[tuple[int, int]], year: int | None, ref: _dt.
 
 
 def _date_blocked(doc, rule, m: re.Match, sent_text: str, before: str | None, after: str | None) -> bool:
-    s = rule.settings
-    token = m.group(0)
-    if token in {str(x) for x in s.get("idioms") or ()}:
+    idioms = per_rule(rule, "idioms", lambda r: frozenset(str(x) for x in r.settings.get("idioms") or ()))
+    if m.group(0) in idioms:
         return True
-    low_sent = sent_text.lower()
-    if any(re.search(rf"\b{re.escape(w)}\b", low_sent) for w in setting_set(rule, "block_sentence_words")):
+    if has_setting_word(rule, "block_sentence_words", sent_text.lower()):
         return True  # betting odds, tennis scores, ratings...
     if before and before.lower().rstrip(".") in setting_set(rule, "label_words"):
         return True  # "the film 06/05", "page 12/15": a title or an identifier
@@ -212,14 +278,17 @@ def _lead_and_start(doc, m: re.Match, sent_start: int, before: tuple[str, int] |
 
 @register("dates")
 def detect_numeric_dates(doc, rule, ctx) -> Iterable:
+    matches = list(body_matches(doc, _NUMERIC_DATE_SCAN))
+    if not matches:
+        return  # the article's date is only worth looking for when there is a date to resolve
     s = rule.settings
     ref = article_date(doc, int(s.get("dateline_paragraphs", 3)))
     back, ahead = int(s.get("window_days_before", 400)), int(s.get("window_days_after", 60))
     # French words left before the date, and the English preposition each stands for.
-    french_articles = {str(k).lower(): str(v) for k, v in (s.get("french_articles") or {}).items()}
+    french_articles = setting_map(rule, "french_articles")
     date_preps = setting_set(rule, "date_prepositions")
     no_on = setting_set(rule, "no_preposition_after") | date_preps
-    for m in body_matches(doc, _NUMERIC_DATE):
+    for m in matches:
         sent = doc.sentence_at(m.start())
         sent_text = doc.text[sent.start : sent.end]
         wb = word_before(doc, m.start(), sent.start)
@@ -260,10 +329,17 @@ def detect_numeric_dates(doc, rule, ctx) -> Iterable:
 # -- dates with French month names ---------------------------------------------------------
 FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                  "octobre", "novembre", "décembre")
+_FRENCH_MONTH_NAMES = "|".join(FRENCH_MONTHS) + "|fevrier|aout|decembre"
+_FOLDED_MONTHS = {m.replace("é", "e").replace("û", "u"): i + 1 for i, m in enumerate(FRENCH_MONTHS)}
 _FRENCH_MONTH_DATE = re.compile(
     r"(?:(?<![\w])(?P<le>[Ll]e)[ \u00a0]+)?(?<![\w/.,])(?P<d>[1-9]|[12]\d|3[01]|1er)[ \u00a0]+"
-    r"(?P<m>" + "|".join(FRENCH_MONTHS) + r"|fevrier|aout|decembre)(?:[ \u00a0]+(?P<y>(?:1[89]|20)\d\d))?(?!\w)",
+    r"(?P<m>" + _FRENCH_MONTH_NAMES + r")(?:[ \u00a0]+(?P<y>(?:1[89]|20)\d\d))?(?!\w)",
     re.IGNORECASE)
+_FRENCH_MONTH_SCAN = Scan(
+    _FRENCH_MONTH_DATE,
+    # a plain space after the day ("15", "1er"), then the month
+    re.compile(r" (?<=[\drR] ) *(?i:" + _FRENCH_MONTH_NAMES + ")"),
+    re.compile(r"\d(?i:er)?[ \u00a0]+(?i:" + _FRENCH_MONTH_NAMES + ")"))
 
 
 @register("french-dates")
@@ -272,15 +348,14 @@ def detect_french_month_dates(doc, rule, ctx) -> Iterable:
     s = rule.settings
     no_on = setting_set(rule, "no_preposition_after")
     block_next = setting_set(rule, "block_next_words")
-    folded = {m.replace("é", "e").replace("û", "u"): i + 1 for i, m in enumerate(FRENCH_MONTHS)}
-    for m in body_matches(doc, _FRENCH_MONTH_DATE):
+    for m in body_matches(doc, _FRENCH_MONTH_SCAN):
         nxt = word_after(doc, m.end(), doc.sentence_at(m.start()).end)
         if nxt and nxt.lower() in block_next:
             continue  # "3 mai tai cocktails"
         factor = quote_factor(doc, rule, m.start(), m.end())
         if factor is None:
             continue
-        month = folded[m.group("m").lower().replace("é", "e").replace("û", "u")]
+        month = _FOLDED_MONTHS[m.group("m").lower().replace("é", "e").replace("û", "u")]
         day = 1 if m.group("d").lower() == "1er" else int(m.group("d"))
         year = int(m.group("y")) if m.group("y") else None
         try:
@@ -301,6 +376,8 @@ def detect_french_month_dates(doc, rule, ctx) -> Iterable:
 _FRENCH_TIME = re.compile(
     r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3])[ \u00a0]?h[ \u00a0]?(?P<m>[0-5]\d)?(?![\w'’:])")
 _SPACED_COLON_TIME = re.compile(r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\w:])")
+_FRENCH_TIME_SCAN = Scan(_FRENCH_TIME, re.compile(r"h(?:(?<=\dh)|(?<=\d[ \u00a0]h))"))
+_SPACED_COLON_SCAN = Scan(_SPACED_COLON_TIME, re.compile(r": (?<=\d: )\d"))
 
 
 def clock_12h(h: int, minutes: int, am: str = "am", pm: str = "pm") -> str:
@@ -335,8 +412,7 @@ def _time_context(doc, rule, m: re.Match) -> tuple[bool, bool, bool]:
 def detect_times(doc, rule, ctx) -> Iterable:
     s = rule.settings
     style = s.get("form", "french-h")
-    rx = _SPACED_COLON_TIME if style == "spaced-colon" else _FRENCH_TIME
-    for m in body_matches(doc, rx):
+    for m in body_matches(doc, _SPACED_COLON_SCAN if style == "spaced-colon" else _FRENCH_TIME_SCAN):
         prep, zone, lasting = _time_context(doc, rule, m)
         minutes = m.group("m")
         compact = style == "french-h" and minutes and " " not in m.group(0) and "\u00a0" not in m.group(0)
@@ -366,6 +442,14 @@ _DOT_THOUSANDS = re.compile(
     r"(?<![\d.,])(?P<int>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<frac>\d+))?(?![\d]|[.,]\d)")
 _DECIMAL_COMMA = re.compile(
     r"(?<![\d.,\-–/])(?<!\d[ \u00a0\u202f])(?P<int>\d{1,3}),(?P<frac>\d{1,3})(?![\d]|[.,\-–/]\d)")
+_NUMBER_SCANS = {
+    "space-thousands": Scan(_SPACE_THOUSANDS, re.compile(r" (?<=\d )\d{3}"),
+                            re.compile(r"\d[ \u00a0\u202f]\d{3}")),
+    "dot-thousands": Scan(_DOT_THOUSANDS, re.compile(r"\.(?<=\d\.)\d{3}")),
+    # "1,250" matches but is English thousands: only one or two digits after the comma, or a
+    # lone zero before it, can make a finding.
+    "decimal-comma": Scan(_DECIMAL_COMMA, re.compile(r",(?<=\d,)(?:\d{1,2}(?!\d)|(?<=0,)\d)")),
+}
 
 
 def _scale_or_unit_after(doc, rule, end: int) -> bool:
@@ -396,13 +480,9 @@ def _english_number(int_part: str, frac: str | None) -> str:
 @register("numbers")
 def detect_numbers(doc, rule, ctx) -> Iterable:
     check = rule.settings.get("check", "space-thousands")
-    rx = {"space-thousands": _SPACE_THOUSANDS, "dot-thousands": _DOT_THOUSANDS,
-          "decimal-comma": _DECIMAL_COMMA}[check]
-    phone = setting_set(rule, "block_sentence_words")
-    for m in body_matches(doc, rx):
+    for m in body_matches(doc, _NUMBER_SCANS[check]):
         sent = doc.sentence_at(m.start())
-        low = doc.text[sent.start : sent.end].lower()
-        if any(re.search(rf"\b{re.escape(w)}\b", low) for w in phone):
+        if has_setting_word(rule, "block_sentence_words", doc.text[sent.start : sent.end].lower()):
             continue  # phone numbers, scores and codes are grouped with spaces too
         if check == "dot-thousands" and not _surely_dot_thousands(m):
             continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
@@ -423,6 +503,12 @@ def detect_numbers(doc, rule, ctx) -> Iterable:
 # -- ordinals -------------------------------------------------------------------------------
 _ARABIC_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,4})(?P<suf>er|re|ère|ème|eme|e)(?!\w|[-–]\d)")
 _ROMAN_ORDINAL = re.compile(r"(?<![\w.])(?P<n>[IVXLC]{1,7})(?P<suf>e|ème|eme|er)(?!\w)")
+# Every suffix holds an "e" right after the number, an "r" or an "m" ("2e", "1re", "2ème"): the
+# gates are led by that "e", look one character back (most "e" fail there), then for the number.
+_ARABIC_SCAN = Scan(
+    _ARABIC_ORDINAL, re.compile(r"e(?<=[\drm]e)(?:(?<=\de)r?|(?<=\dre)|(?<=\dère)|(?<=\d[eè]me))(?!\w)"))
+_ROMAN_SCAN = Scan(
+    _ROMAN_ORDINAL, re.compile(r"e(?<=[IVXLCm]e)(?:(?<=[IVXLC]e)r?|(?<=[IVXLC][eè]me))(?!\w)"))
 _SPELLED = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
             "Ninth", "Tenth")
 
@@ -446,10 +532,10 @@ def roman_value(s: str) -> int | None:
 def detect_ordinals(doc, rule, ctx) -> Iterable:
     s = rule.settings
     nouns = setting_set(rule, "nouns")
-    translate = {str(k).lower(): str(v) for k, v in (s.get("translate") or {}).items()}
+    translate = setting_map(rule, "translate")
     spelled_before = setting_set(rule, "spelled_before")
     roman = s.get("form") == "roman"
-    for m in body_matches(doc, _ROMAN_ORDINAL if roman else _ARABIC_ORDINAL):
+    for m in body_matches(doc, _ROMAN_SCAN if roman else _ARABIC_SCAN):
         sent = doc.sentence_at(m.start())
         nxt = word_after(doc, m.end(), sent.end)
         n = roman_value(m.group("n")) if roman else int(m.group("n"))
