@@ -71,7 +71,7 @@ class Normalizer:
             return d, c
 
         new_text, log = rewrite.settle(doc, ctx, level or self.options.level, again,
-                                       rules=self.ruleset.by_id())
+                                       rules=self.index.rules_by_id)
         return Result(text=new_text, original=text, findings=doc.findings, edits=log,
                       language=doc.language, skipped=skipped)
 
