@@ -14,12 +14,22 @@ placeholders for the vocabulary every site shares:
   time zones, "at", "on", "updated"...) holding at least one digit;
 - ``{name}``: a run of capitalised words (a photographer, an agency: "OLIVIER JEAN, LA PRESSE");
 - ``{headline}``: the rest of the line (the linked article's title).
+
+Only the lines that open the way one of the patterns requires are checked: each rule's patterns
+give a gate (see "the opening gate" below) that finds them in one C-speed search.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+import warnings
 from functools import lru_cache
 from itertools import islice
+# re's own parser, for the opening gate: private, but the parse tree it gives is the one
+# re.compile works from, and a pattern it cannot read only goes without a gate.
+from re import _constants as sre
+from re import _parser as sre_parse
 
 import regex
 
@@ -50,13 +60,16 @@ PLACEHOLDERS = {
 _WORD = regex.compile(r"[\w'’-]+")
 
 
+def expand_placeholders(source: str) -> str:
+    for key, rx in PLACEHOLDERS.items():
+        source = source.replace("{" + key + "}", rx)
+    return source
+
+
 @lru_cache(maxsize=256)
 def compile_line_pattern(source: str):
     """A ``lines`` pattern with its placeholders expanded, compiled once."""
-    expanded = source
-    for key, rx in PLACEHOLDERS.items():
-        expanded = expanded.replace("{" + key + "}", rx)
-    return regex.compile(expanded)
+    return regex.compile(expand_placeholders(source))
 
 
 def removal_span(doc, i: int) -> tuple[int, int]:
@@ -83,12 +96,206 @@ def is_boilerplate_line(line: str, patterns: list, max_words: int) -> bool:
     return False
 
 
+# -- the opening gate ---------------------------------------------------------------------
+# A whole-line pattern says how a line must begin ("Published", "Read also", "(With AFP"). The
+# gate turns that opening into a stdlib ``re`` pattern matched at every line start in one
+# C-speed search, so a document none of whose lines can open that way costs one search per rule
+# instead of a word count and a ``regex`` fullmatch per paragraph. The translation may only
+# widen: each line a pattern matches as a whole has an opening the gate matches.
+_UNICODE_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|[A-Za-z])")
+_FUZZY = re.compile(r"\{[^}]*[eids][^}]*\}")  # regex's fuzzy matching ("{e<=1}"): a literal to re
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_NON_ASCII = "[^\x00-\x7f]"  # not a range up to 0x10ffff: re would fold the case of each
+# How many characters of a line the gate looks at (at least): enough for the words a line of
+# furniture opens with, few enough that the gate stays small however long the pattern.
+_OPENING_WIDTH = 12
+
+
+@lru_cache(maxsize=64)
+def opening_gate(lines: tuple[str, ...]) -> re.Pattern | None:
+    """A pattern found at the start of the line (after its indent) of every paragraph one of
+    ``lines`` matches as a whole, or None when some pattern's opening cannot be told."""
+    openings = [_opening(p) for p in lines]
+    if not openings or None in openings or any(re.fullmatch(o, "") for o in openings):
+        return None  # an opening that may be empty would let every line through
+    opening = "|".join(openings)
+    # IGNORECASE only widens the openings: case-sensitive parts of a pattern match more.
+    return re.compile(rf"\n[^\S\n]*+{_first_check(opening)}(?={opening})", re.IGNORECASE)
+
+
+def _first_check(opening: str) -> str:
+    """A lookahead for the characters an opening can begin with: the first character alone
+    turns most lines away, one test instead of every alternative. It is never whitespace,
+    which a paragraph does not begin with."""
+    first = _first_chars(sre_parse.parse(opening))[0]
+    if first is None:
+        return ""
+    first.discard(r"\s")
+    negated = sorted(c for c in first if c.startswith("[^"))  # whole sets: "[^\x00-\x7f]"
+    chars = "".join(sorted(first.difference(negated)))
+    sets = ([f"[{chars}]"] if chars else []) + negated
+    return f"(?={'|'.join(sets)})" if sets else "(?!)"
+
+
+def _opening(pattern: str) -> str | None:
+    """A stdlib ``re`` pattern for how a match of the ``regex`` pattern begins: its items up to
+    the first one that stands for an open set of characters (a ``\\w``, a property, a negated
+    set), which matches at least what the pattern matches there. None when the pattern uses
+    ``regex``-only syntax that ``re`` would read differently."""
+    source = expand_placeholders(pattern)
+    if _FUZZY.search(source) or compile_line_pattern(pattern).flags & regex.VERSION1:
+        return None
+    source = _UNICODE_PROPERTY.sub(r"\1\\w", source)  # any property: an open set
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "possible nested set": a POSIX class to regex
+            tree = sre_parse.parse(source)
+    except (re.error, FutureWarning):
+        return None
+    return _sequence(tree, bool(tree.state.flags & re.IGNORECASE), _OPENING_WIDTH)[0]
+
+
+def _sequence(items, ignore_case: bool, width: int) -> tuple[str, bool]:
+    """The opening of a sequence up to ``width`` characters that every match has, and whether
+    it covers the whole sequence (after an open set or the width, what follows is dropped)."""
+    out = []
+    for k, (op, av) in enumerate(items):
+        if width <= 0:
+            return "".join(out), False
+        source, complete = _item(op, av, ignore_case, width)
+        if not complete and op in _REPEATS and av[0] == 0:
+            # an optional item either begins the match or is skipped and the rest begins it
+            rest, _ = _sequence(items[k + 1 :], ignore_case, width)
+            return "".join(out) + f"(?:{source}|{rest})", False
+        out.append(source)
+        if not complete:
+            return "".join(out), False
+        width -= items[k : k + 1].getwidth()[0]
+    return "".join(out), True
+
+
+def _item(op, av, ignore_case: bool, width: int) -> tuple[str, bool]:
+    if op is sre.LITERAL:
+        return _char(av, ignore_case), True
+    if op is sre.IN:
+        chars = _char_set(av, ignore_case)
+        return (chars, True) if chars is not None else ("", False)
+    if op in _REPEATS:
+        low, high, sub = av
+        source, complete = _sequence(sub, ignore_case, width)
+        if not complete:  # the first repetition begins the same way
+            return f"(?:{source})", False
+        return f"(?:{source}){{{low},{'' if high is sre.MAXREPEAT else high}}}", True
+    if op is sre.SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        case = bool(add_flags & re.IGNORECASE) or (ignore_case and not del_flags & re.IGNORECASE)
+        source, complete = _sequence(sub, case, width)
+        return f"(?:{source})", complete
+    if op is sre.ATOMIC_GROUP:
+        source, complete = _sequence(av, ignore_case, width)
+        return f"(?:{source})", complete
+    if op is sre.BRANCH:
+        alternatives = [_sequence(sub, ignore_case, width) for sub in av[1]]
+        return f"(?:{'|'.join(s for s, _ in alternatives)})", all(c for _, c in alternatives)
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return "", True  # an anchor or a lookaround only narrows what matches
+    return "", False  # anything else (a backreference, a conditional) is an open set
+
+
+def _char(code: int, ignore_case: bool) -> str:
+    """One character as ``re`` source, for a gate that ignores case: itself, except a cased
+    non-ASCII letter that ``regex`` matches whatever its case. The two modules' Unicode tables
+    may not agree on that letter's other cases, but only a letter that folds to an ASCII one
+    (the Kelvin sign, the long s) has an ASCII case: any other stands for any non-ASCII one."""
+    char = chr(code)
+    if not ignore_case or char.isascii() or char.lower() == char.upper() == char.casefold():
+        return re.escape(char)
+    folded = char.casefold()
+    return re.escape(folded) if folded.isascii() else _NON_ASCII
+
+
+def _char_set(items, ignore_case: bool) -> str | None:
+    out = []
+    for op, av in items:
+        if op is sre.LITERAL:
+            out.append(_char(av, ignore_case))
+        elif op is sre.RANGE and not ignore_case:
+            out.append(f"[{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}]")
+        elif op is sre.CATEGORY and av is sre.CATEGORY_SPACE:
+            out.append(r"\s")  # re's \s is str.isspace(), which holds for every \s of regex
+        else:
+            return None
+    return f"(?:{'|'.join(out)})"
+
+
+def _first_chars(items) -> tuple[set[str] | None, bool]:
+    """What may begin a match of an opening, as character-set items (None: any character),
+    and whether the opening may match nothing."""
+    first: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            item_first, empty = {re.escape(chr(av))}, False
+        elif op is sre.IN:
+            item_first, empty = _set_items(av), False
+        elif op in _REPEATS:
+            item_first, empty = _first_chars(av[2])
+            empty = empty or av[0] == 0
+        elif op is sre.SUBPATTERN:
+            item_first, empty = _first_chars(av[3])
+        elif op is sre.BRANCH:
+            alternatives = [_first_chars(sub) for sub in av[1]]
+            item_first = (None if any(f is None for f, _ in alternatives)
+                          else set().union(*(f for f, _ in alternatives)))
+            empty = any(e for _, e in alternatives)
+        else:
+            return None, False
+        if item_first is None:
+            return None, False
+        first |= item_first
+        if not empty:
+            return first, False
+    return first, True
+
+
+def _set_items(items) -> set[str] | None:
+    """A set's items as character-set source; a negated set as one whole set."""
+    out = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            out.add(re.escape(chr(av)))
+        elif op is sre.RANGE:
+            out.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is sre.CATEGORY and av is sre.CATEGORY_SPACE:
+            out.add(r"\s")
+        elif op is not sre.NEGATE:
+            return None
+    if (sre.NEGATE, None) in items:
+        return {f"[^{''.join(sorted(out))}]"}
+    return out
+
+
+def candidate_paragraphs(doc, gate: re.Pattern | None) -> list[int]:
+    """Indexes of the paragraphs whose line the gate found (all of them without a gate)."""
+    if gate is None:
+        return list(range(len(doc.paragraphs)))
+    hits = [m.end() - 1 for m in gate.finditer("\n" + doc.text)]  # - 1: the "\n" put in front
+    if not hits:
+        return []
+    starts = [p.start for p in doc.paragraphs]
+    return sorted({i for i in (bisect.bisect_left(starts, h) for h in hits) if i < len(starts)})
+
+
 @register("boilerplate")
 def detect(doc, rule, ctx):
     s = rule.settings
-    patterns = [compile_line_pattern(p) for p in s.get("lines") or ()]
+    lines = tuple(s.get("lines") or ())
+    candidates = candidate_paragraphs(doc, opening_gate(lines))
+    if not candidates:
+        return  # a gate: no line opens the way a pattern requires
+    patterns = [compile_line_pattern(p) for p in lines]
     max_words = int(s.get("max_words", 20))
-    for i, para in enumerate(doc.paragraphs):
+    for i in candidates:
+        para = doc.paragraphs[i]
         if doc.in_prefix(para.start):
             continue  # the corpus metadata line (and the title glued to it) stays intact
         line = doc.text[para.start : para.end]
