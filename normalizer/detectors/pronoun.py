@@ -22,22 +22,35 @@ the same gender follow it until a person of that gender turns up. Pronouns insid
 are left alone (the speaker's words, and their referents are often outside the text), and so
 are pronouns whose own words name a person ("he said", "his wife").
 
+Nearly every he/she of a news text is about a person named nearby, so a gate runs first: each
+pronoun is read against what the scan would know whatever names it had learnt by then (a lone
+capitalised word may or may not be a name seen before; every pronoun before the first one
+flagged is a person of its gender). A text where no pronoun can be the first one flagged is not
+scanned; otherwise the scan stops after the last pronoun that can be, when it has flagged none.
+
 Every word list lives in the rule's settings (rules/fr-en/pronouns.yaml).
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
 from ..context import make_finding
 from . import register
 
-_WORD = regex.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-_POSSESSIVE = regex.compile(r"^(?P<stem>.+?)['’]s?$")
-_ACRONYM = regex.compile(r"^[A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]{1,3})?s?$")
+_WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
+_WORD = regex.compile(_WORD_PATTERN)
+_WORD_STD = re.compile(_WORD_PATTERN)  # the same in the standard re module: see _word_pattern
+_WordPattern = re.Pattern[str] | regex.Pattern[str]
+# A word ends in a letter or a digit, never in an apostrophe: "’s" is its only possessive form.
+_POSSESSIVE_ENDINGS = ("'s", "’s")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]{1,3})?s?")
 # he/she and their forms: (gender, grammatical role)
 PRONOUNS = {
     "he": ("m", "subject"), "him": ("m", "object"), "his": ("m", "possessive"),
@@ -45,6 +58,9 @@ PRONOUNS = {
     "herself": ("f", "reflexive"),
 }
 _CONTRACTED = regex.compile(r"^(?P<p>he|she)(?P<c>['’](?:s|ll|d))$", regex.IGNORECASE)
+# lower-cased word -> the pronoun it is ("he’ll" -> "he")
+_PRONOUN_FORMS = {w: w for w in PRONOUNS} | {
+    p + apostrophe + ending: p for p in ("he", "she") for apostrophe in "'’" for ending in ("s", "ll", "d")}
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -97,6 +113,37 @@ class Lexicon:
     thing_factor: float
     thing_predicates: frozenset[str] = frozenset()  # "he is adopted": only a thing is
     mental_factor: float = 0.8  # "she believes" with a woman named in an earlier paragraph
+    all_titles: frozenset[str] = field(init=False, repr=False)
+    # what each lower-case word makes of a mention, worked out once per word (see noun)
+    _nouns: dict[str, tuple[bool, str | None, bool, bool] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _NOUNS_KEPT = 100_000  # words remembered at most: a long run must not grow without bound
+
+    def __post_init__(self) -> None:
+        self.all_titles = self.titles_m | self.titles_f | self.titles
+
+    def noun(self, word: str) -> tuple[bool, str | None, bool, bool] | None:
+        """(person, gender, plural, thing) of the mention a lower-case word makes, None when
+        it makes none. Memoised: the same words come back in every document."""
+        try:
+            return self._nouns[word]
+        except KeyError:
+            pass
+        is_person, gender = _person_noun_gender(word, self)
+        if is_person:
+            kind = (True, gender, False, False)
+        elif word in self.collectives or word in self.plural_collectives:
+            kind = (False, None, word in self.plural_collectives, False)
+        elif word in self.things:
+            kind = (False, None, False, True)
+        elif _looks_like_person_noun(word, self):
+            kind = (True, None, False, False)
+        else:
+            kind = None
+        if len(self._nouns) >= self._NOUNS_KEPT:
+            self._nouns.clear()
+        self._nouns[word] = kind
+        return kind
 
     @classmethod
     def from_settings(cls, s: dict[str, Any]) -> "Lexicon":
@@ -148,25 +195,30 @@ def lexicon(rule) -> Lexicon:
 
 # -- mentions ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class Token:
-    start: int
-    end: int
-    text: str
+    """A word and the forms the scan compares, each worked out once (the scan looks at every
+    word several times)."""
+
+    __slots__ = ("start", "end", "text", "lower", "capitalised")
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self.text = start, end, text
+        self.lower = text.lower()
+        self.capitalised = text[:1].isupper()
 
     @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def possessive(self) -> bool:
+        return self.text.endswith(_POSSESSIVE_ENDINGS)
+
+    @property
+    def stem(self) -> str:
+        """The word without a possessive ending ("Biden’s" -> "Biden")."""
+        return self.text[:-2] if self.possessive else self.text
 
     @property
     def bare(self) -> str:
         """Lower case without a possessive ending ("Biden’s" -> "biden")."""
-        m = _POSSESSIVE.match(self.text)
-        return (m.group("stem") if m else self.text).lower()
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+        return self.text[:-2].lower() if self.possessive else self.lower
 
 
 @dataclass
@@ -182,6 +234,7 @@ class Mention:
     coordinated: bool = False  # one of "X and Y"
     chain_of: "Mention | None" = None  # a flagged pronoun: the non-person it stands for
     confidence: float = 0.0
+    by_name: bool = False  # a lone word that is a person because that name was seen before
 
 
 @dataclass
@@ -192,8 +245,63 @@ class State:
     names: dict[str, str | None] = field(default_factory=dict)  # lower-cased name word -> gender
 
 
-def _tokens(text: str, offset: int) -> list[Token]:
-    return [Token(offset + m.start(), offset + m.end(), m.group(0)) for m in _WORD.finditer(text)]
+class _Pronoun(NamedTuple):
+    """A he/she/him/... word of the text and its sentence."""
+
+    start: int
+    end: int
+    gender: str
+    role: str
+    sent: int
+
+
+class _EveryName(dict):
+    """``State.names`` for a reading that cannot know them: any word may be a name seen
+    before, of unknown gender. What the reading adds is kept but changes nothing."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
+
+    def __getitem__(self, word: str) -> None:
+        return None
+
+    def get(self, word: str, default: object = None) -> None:
+        return None
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_STD_AGREES: dict[str, bool] = {}  # non-ASCII character -> re and regex agree whether it is in a word
+
+
+def _word_pattern(text: str) -> _WordPattern:
+    """``_WORD`` for ``text``: in the standard re module, twice as fast, unless the text has a
+    character that re and regex do not agree is part of a word (a few rare ones: combining
+    marks, some symbols and numerals)."""
+    if not text.isascii():
+        for c in set(_NON_ASCII.findall(text)):
+            agrees = _STD_AGREES.get(c)
+            if agrees is None:
+                agrees = _STD_AGREES[c] = bool(_WORD_STD.match(c)) == bool(_WORD.match(c))
+            if not agrees:
+                return _WORD
+    return _WORD_STD
+
+
+def _tokens(word: _WordPattern, text: str, start: int, end: int) -> list[Token]:
+    """The words (``word``: see _word_pattern) of text[start:end], at their offsets in ``text``."""
+    return [Token(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
+
+
+def _leading_tokens(word: _WordPattern, text: str, start: int, end: int,
+                    lex: Lexicon) -> list[Token]:
+    """The first word of text[start:end] and the next ones up to the first that is no verb
+    filler: all _next_word and _own_words_need_person read of the first one."""
+    toks: list[Token] = []
+    for m in word.finditer(text, start, end):
+        toks.append(Token(m.start(), m.end(), m.group()))
+        if len(toks) > 1 and toks[-1].lower not in lex.verb_fillers:
+            break
+    return toks
 
 
 def _oblique(text: str, toks: list[Token], i: int, lex: Lexicon) -> bool:
@@ -231,7 +339,7 @@ def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, in
     """Runs [a, b) of capitalised words, allowing connectors inside ("Bank of England"). A run
     ends at punctuation, after a possessive ("Labour's Elizabeth Blackman") and before a title
     that follows other words ("US President George Bush")."""
-    titles = lex.titles_m | lex.titles_f | lex.titles
+    titles = lex.all_titles
     runs = []
     i = 0
     while i < len(toks):
@@ -239,7 +347,7 @@ def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, in
             i += 1
             continue
         j = i + 1
-        while (j < len(toks) and not _POSSESSIVE.match(toks[j - 1].text)
+        while (j < len(toks) and not toks[j - 1].possessive
                and _joined(text, toks[j - 1], toks[j], titles)):
             if toks[j].capitalised and toks[j].lower not in PRONOUNS:
                 if (toks[j].bare in titles and toks[j - 1].bare not in titles
@@ -258,8 +366,7 @@ def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, in
 
 
 def _is_acronym(tok: Token) -> bool:
-    m = _POSSESSIVE.match(tok.text)
-    return bool(_ACRONYM.match(m.group("stem") if m else tok.text))
+    return _ACRONYM.fullmatch(tok.stem) is not None
 
 
 def _is_country(words: list[str], lex: Lexicon) -> bool:
@@ -275,9 +382,10 @@ def _is_organisation(words: list[str], lex: Lexicon) -> bool:
     return any(w in lex.org_headwords and nxt in ("of", "for") for w, nxt in zip(words, words[1:]))
 
 
-def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, state: State, lex: Lexicon,
-                  person_verb_next: bool) -> Mention | None:
-    """One mention for a run of capitalised tokens, or None when it names no one."""
+def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, names: dict[str, str | None],
+                  lex: Lexicon) -> Mention | None:
+    """One mention for a run of capitalised tokens, or None when it names no one. ``names`` are
+    the names seen so far (``State.names``); the run's own names are added to them."""
     while a < b and toks[a].bare in lex.not_names:
         a += 1
     if a >= b:
@@ -290,15 +398,15 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
     def group(plural: bool = False) -> Mention:
         return Mention(sent, pos, False, None, text, plural=plural, oblique=oblique)
 
-    def person(gender: str | None) -> Mention:
-        return Mention(sent, pos, True, gender, text, oblique=oblique)
+    def person(gender: str | None, by_name: bool = False) -> Mention:
+        return Mention(sent, pos, True, gender, text, oblique=oblique, by_name=by_name)
 
     if _is_organisation(words, lex):
         return group(words[-1] in lex.plural_collectives)
     if _is_country(words, lex):
         return group()
     # a title, then a name: a person, gendered by the title
-    titles = lex.titles_m | lex.titles_f | lex.titles
+    titles = lex.all_titles
     title_gender, k = None, 0
     while k < len(words) and words[k] in titles:
         w = words[k]
@@ -311,7 +419,7 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
     if k:
         for w in words[k:]:
             if w not in lex.name_connectors:
-                state.names[w] = title_gender or state.names.get(w)
+                names[w] = title_gender or names.get(w)
         return person(title_gender)
     if len(run) == 1:
         w = words[0]
@@ -319,9 +427,9 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
             return person(None)
         if _is_acronym(run[0]):
             return group()
-        if w in state.names:
-            return person(state.names[w])
-        if person_verb_next or _followed_by_who(doc_text, run[-1].end):
+        if w in names:
+            return person(names[w], by_name=True)
+        if _verb_follows(doc_text, toks, b - 1, lex) or _followed_by_who(doc_text, run[-1].end):
             return person(None)
         return None  # a lone capitalised word: a place, an adjective ("Sunni line"), unknown
     if any(w in lex.org_headwords for w in words):
@@ -329,7 +437,7 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, s
     # two or more capitalised words and no organisation word: a person's name
     for w in words:
         if w not in lex.name_connectors:
-            state.names.setdefault(w, None)
+            names.setdefault(w, None)
     return person(None)
 
 
@@ -341,6 +449,17 @@ def _followed_by_which(text: str, end: int) -> bool:
     """A name followed by "which" is no person ("Benfica, which trained him"): English
     uses "who" for people."""
     return bool(_WHICH_AFTER.match(text, end))
+
+
+def _verb_follows(text: str, toks: list[Token], k: int, lex: Lexicon) -> bool:
+    """True when toks[k] is directly followed by a verb that takes a person or by an
+    auxiliary or a past tense ("Rowling revealed", "Kilroy has"): a lone capitalised word
+    used so is more likely a person's name than a place or an adjective."""
+    if k + 1 >= len(toks) or not text[toks[k].end : toks[k + 1].start].isspace():
+        return False
+    w = toks[k + 1].lower
+    return (w in lex.person_verbs or w in _AUXILIARIES
+            or (w.endswith("ed") and len(w) > 4 and not toks[k + 1].capitalised))
 
 
 def _followed_by_who(text: str, end: int) -> bool:
@@ -392,6 +511,53 @@ def _next_word(toks: list[Token], i: int, lex: Lexicon) -> str | None:
     return toks[j].lower if j < len(toks) else None
 
 
+def _own_words_need_person(text: str, toks: list[Token], k: int, role: str, nxt: str | None,
+                           lex: Lexicon) -> bool:
+    """True when the words of the pronoun toks[k] need a person ("he said", "his wife") or
+    make it an independent possessive ("the decision was his."); ``nxt`` is its next word."""
+    if role == "subject" and nxt in lex.person_verbs:
+        return True
+    if role in ("possessive", "object-or-possessive") and nxt in lex.person_possessions:
+        return True
+    return role == "possessive" and k + 1 < len(toks) and bool(text[toks[k].end : toks[k + 1].start].strip())
+
+
+def _compound_head(text: str, mentions: list[Mention], n: int) -> Mention:
+    """mentions[n], or the last of the non-persons that follow it with only spaces between: a
+    compound's head is its last noun ("the ruling party", "the US media giant")."""
+    m = mentions[n]
+    while (n + 1 < len(mentions) and not mentions[n + 1].person
+           and text[m.pos + len(m.text) : mentions[n + 1].pos].isspace()):
+        n += 1
+        m = mentions[n]
+    return m
+
+
+def _surely_compatible(m: Mention, gender: str) -> bool:
+    """A person compatible with a pronoun of ``gender`` whatever the scan has learnt: not one
+    taken for a name seen before, of that gender or of none (the scan may yet give it one)."""
+    return m.person and not m.by_name and m.gender in (None, gender)
+
+
+def _possible_subjects(text: str, mentions: list[Mention]) -> tuple[list[Mention], bool]:
+    """The subjects ``Scanner._subject`` may find among a reading's mentions, whatever names it
+    knows, and whether it may find none. A mention ``by_name`` may be missing from the scan (a
+    word it does not know), so each one before the first sure mention outside a prepositional
+    phrase may be the subject or be passed over. Missing or not, it never changes a compound:
+    its words stand between its neighbours."""
+    heads = []
+    for n, m in enumerate(mentions):
+        if not m.oblique:
+            heads.append(_compound_head(text, mentions, n))
+            if not m.by_name:
+                return heads, False
+    return heads, True
+
+
+def _may_be_antecedent(subject: Mention, thing_ok: bool) -> bool:
+    return not subject.person and (thing_ok or not subject.thing)
+
+
 # -- the scan ---------------------------------------------------------------------------------
 
 @dataclass
@@ -441,90 +607,83 @@ def _whose_shadow(text: str, toks: list[Token], person_pos: int, pronoun_i: int,
     return None
 
 
-def _distance(sent_a: int, sent_b: int, counted: list[bool]) -> int:
-    """Sentences from a to b, not counting headings."""
-    return sum(counted[k] for k in range(sent_a + 1, sent_b + 1)) if sent_b > sent_a else 0
-
-
 class Scanner:
     def __init__(self, doc, rule, lex: Lexicon):
         self.doc, self.rule, self.lex = doc, rule, lex
         self.state = State()
-        self.para_of = [self._paragraph(s.start) for s in doc.sentences]
-        self.counted = [not _is_heading(doc.sentence_text(i)) for i in range(len(doc.sentences))]
+        self._word = _word_pattern(doc.text)
+        self.pronouns = [_Pronoun(a, b, *PRONOUNS[w], doc.sentence_index(a))
+                         for a, b, w in _pronoun_words(self._word, doc.text, doc.prefix.end)]
+        # Only pronouns are judged: the sentences after the last one's are never looked at.
+        reach = self.pronouns[-1].sent + 1 if self.pronouns else 0
+        self._paragraph_starts = [p.start for p in doc.paragraphs]
+        self.para_of = [self._paragraph(s.start) for s in doc.sentences[:reach]]
+        self.counted = [not _is_heading(doc.sentence_text(i)) for i in range(reach)]
+        self._counted_through = list(itertools.accumulate(self.counted))  # a distance is a difference
+        self._words: dict[int, list[Token]] = {}  # sentence -> its words (the gate reads some first)
+        self._readings: dict[tuple[int, int | None], tuple[list[Mention], list[Mention]]] = {}
 
     def _paragraph(self, pos: int) -> int:
-        for k, p in enumerate(self.doc.paragraphs):
-            if p.start <= pos < p.end:
-                return k
-        return -1
+        k = bisect.bisect_right(self._paragraph_starts, pos) - 1
+        return k if k >= 0 and pos < self.doc.paragraphs[k].end else -1
 
     def run(self) -> list[Candidate]:
+        first = self._last_possible_first(self.pronouns)
+        if first is None:
+            return []  # the gate: no pronoun can be flagged, so none will be
         found: list[Candidate] = []
-        prefix_end = self.doc.prefix.end
-        # Only pronouns are judged: the sentences after the last one cannot change a finding
-        # (what they teach the scan is never consulted), and a text without one has none.
-        last = _last_pronoun_at(self.doc.text)
-        for i, span, text in self.doc.iter_sentences():
-            if last is None or span.start > last:
-                break
-            start = max(span.start, prefix_end)  # a metadata prefix is no part of the prose
-            if start >= span.end:
-                continue
-            found.extend(self._sentence(i, _tokens(self.doc.text[start : span.end], start)))
+        for i in range(len(self.counted)):
+            if not found and self.doc.sentences[i].start > first:
+                break  # nothing flagged yet, and no later pronoun can be the first one
+            found.extend(self._sentence(i, self._sentence_words(i)))
         return found
 
-    def _mentions_of(self, i: int, toks: list[Token]) -> list[tuple[int, Mention]]:
+    def _sentence_words(self, i: int) -> list[Token]:
+        words = self._words.get(i)
+        if words is None:
+            span = self.doc.sentences[i]
+            start = max(span.start, self.doc.prefix.end)  # a metadata prefix is no part of the prose
+            words = _tokens(self._word, self.doc.text, start, span.end) if start < span.end else []
+            self._words[i] = words
+        return words
+
+    def _mentions_of(self, i: int, toks: list[Token],
+                     names: dict[str, str | None]) -> list[tuple[int, Mention]]:
         """(token index, mention) for the names and nouns of one sentence (pronouns aside)."""
         lex, out = self.lex, []
         text = self.doc.text
         for a, b in _caps_runs(text, toks, lex):
-            m = _classify_run(text, toks, a, b, i, self.state, lex, self._verb_follows(toks, b - 1))
+            m = _classify_run(text, toks, a, b, i, names, lex)
             if m is not None:
                 out.append((a, m))
         for k, t in enumerate(toks):
             if t.capitalised:
                 continue
-            w = t.lower
-            is_person, gender = _person_noun_gender(w, lex)
-            if is_person:
-                out.append((k, Mention(i, t.start, True, gender, t.text, oblique=_oblique(text, toks, k, lex))))
-            elif w in lex.collectives or w in lex.plural_collectives:
-                out.append((k, Mention(i, t.start, False, None, t.text, plural=w in lex.plural_collectives,
+            noun = lex.noun(t.lower)
+            if noun is not None:
+                person, gender, plural, thing = noun
+                out.append((k, Mention(i, t.start, person, gender, t.text, plural=plural, thing=thing,
                                        oblique=_oblique(text, toks, k, lex))))
-            elif w in lex.things:
-                out.append((k, Mention(i, t.start, False, None, t.text, oblique=_oblique(text, toks, k, lex),
-                                       thing=True)))
-            elif _looks_like_person_noun(w, lex):
-                out.append((k, Mention(i, t.start, True, None, t.text, oblique=_oblique(text, toks, k, lex))))
         out.sort(key=lambda x: x[1].pos)
         _mark_coordinated([m for _, m in out], text)
         return out
-
-    def _verb_follows(self, toks: list[Token], k: int) -> bool:
-        """True when toks[k] is directly followed by a verb that takes a person or by an
-        auxiliary or a past tense ("Rowling revealed", "Kilroy has"): a lone capitalised word
-        used so is more likely a person's name than a place or an adjective."""
-        if k + 1 >= len(toks) or not self.doc.text[toks[k].end : toks[k + 1].start].isspace():
-            return False
-        w = toks[k + 1].lower
-        return (w in self.lex.person_verbs or w in _AUXILIARIES
-                or (w.endswith("ed") and len(w) > 4 and not toks[k + 1].capitalised))
 
     def _subject(self, i: int, before: int | None = None) -> Mention | None:
         """The first mention of sentence ``i`` outside a prepositional phrase (before offset
         ``before``): its subject, near enough, and the likeliest antecedent of a pronoun."""
         mentions = [m for m in self.state.mentions if m.sent == i and (before is None or m.pos < before)]
         for n, m in enumerate(mentions):
-            if m.oblique:
-                continue
-            # a compound's head is its last noun ("the ruling party", "the US media giant")
-            while (n + 1 < len(mentions) and not mentions[n + 1].person
-                   and self.doc.text[m.pos + len(m.text) : mentions[n + 1].pos].isspace()):
-                n += 1
-                m = mentions[n]
-            return m
+            if not m.oblique:
+                return _compound_head(self.doc.text, mentions, n)
         return None
+
+    def _distance(self, sent_a: int, sent_b: int) -> int:
+        """Sentences from a to b, not counting headings."""
+        return self._counted_through[sent_b] - self._counted_through[sent_a] if sent_b > sent_a else 0
+
+    def _counted_before(self, i: int) -> int | None:
+        """The sentence before sentence ``i``, headings skipped."""
+        return next((j for j in range(i - 1, -1, -1) if self.counted[j]), None)
 
     def _subject_antecedent(self, i: int, pos: int, allow_thing: bool = False) -> Mention | None:
         """The non-person subject of this sentence (before the pronoun) or, failing any
@@ -532,7 +691,7 @@ class Scanner:
         two things coordinated ("Labour and the Tories")."""
         subj = self._subject(i, pos)
         if subj is None:
-            prev = next((j for j in range(i - 1, -1, -1) if self.counted[j]), None)
+            prev = self._counted_before(i)
             subj = self._subject(prev) if prev is not None else None
         if subj is None or subj.person or subj.chain_of is not None or subj.coordinated:
             return None
@@ -542,16 +701,15 @@ class Scanner:
 
     def _sentence(self, i: int, toks: list[Token]) -> list[Candidate]:
         doc, lex, state = self.doc, self.lex, self.state
-        sent_mentions = self._mentions_of(i, toks)
+        sent_mentions = self._mentions_of(i, toks, state.names)
         found = []
         cursor = 0  # mentions of this sentence are added as the scan passes them
         for k, t in enumerate(toks):
             while cursor < len(sent_mentions) and sent_mentions[cursor][1].pos < t.start:
                 state.mentions.append(sent_mentions[cursor][1])
                 cursor += 1
-            base = _CONTRACTED.match(t.text)
-            word = (base.group("p") if base else t.text).lower()
-            if word not in PRONOUNS:
+            word = _PRONOUN_FORMS.get(t.lower)
+            if word is None:
                 continue
             gender, role = PRONOUNS[word]
             cand = self._judge(i, k, toks, gender, role, [m for _, m in sent_mentions])
@@ -572,7 +730,7 @@ class Scanner:
         pronoun's gender ("President Joko Widodo ... his ministers", "the striker ... signed
         him"), so that a pronoun of the other gender later on is not taken for them."""
         for m in reversed(self.state.mentions):
-            if _distance(m.sent, i, self.counted) > 1:
+            if self._distance(m.sent, i) > 1:
                 return
             if not m.person or m.pos >= pos:
                 continue
@@ -602,12 +760,8 @@ class Scanner:
         if doc.in_quote(t.start, t.end):
             return None
         nxt = _next_word(toks, k, lex)
-        if role in ("subject",) and nxt in lex.person_verbs:
+        if _own_words_need_person(doc.text, toks, k, role, nxt, lex):
             return None
-        if role in ("possessive", "object-or-possessive") and nxt in lex.person_possessions:
-            return None
-        if role == "possessive" and k + 1 < len(toks) and doc.text[t.end : toks[k + 1].start].strip():
-            return None  # "the decision was his." : an independent possessive
         # a person later in the same sentence ("When he arrived, Mr Smith said ...", "In her
         # ruling, the judge said ..."), unless a noun inside a prepositional phrase ("in exile")
         # A subject pronoun opening the sentence cannot stand for a noun later in its own
@@ -621,13 +775,13 @@ class Scanner:
         mentions = self.state.mentions
         anchor = next((m for m in reversed(mentions)
                        if _compatible(m, gender) or (m.chain_of is not None and m.gender == gender)), None)
-        if anchor is not None and _distance(anchor.sent, i, self.counted) > lex.lookback:
+        if anchor is not None and self._distance(anchor.sent, i) > lex.lookback:
             anchor = None
         thing_verb = role == "subject" and self._thing_predicate(toks, k)
         conf = self.rule.confidence
         if role == "subject" and nxt in lex.mental_verbs:
             near = [m for m in mentions
-                    if _compatible(m, gender) and _distance(m.sent, i, self.counted) <= lex.lookback]
+                    if _compatible(m, gender) and self._distance(m.sent, i) <= lex.lookback]
             if any(self.para_of[m.sent] == self.para_of[i] for m in near):
                 return None  # "he believes", with a man named earlier in the paragraph
             if near:  # named in an earlier paragraph: "she believes" may still be the group's
@@ -637,7 +791,7 @@ class Scanner:
         if anchor is not None and anchor.chain_of is not None:
             # the pronoun goes on referring to what the last flagged one stood for, or to a
             # group named since
-            scope = [m for m in mentions if _distance(m.sent, i, self.counted) <= 1 and m.pos > anchor.pos]
+            scope = [m for m in mentions if self._distance(m.sent, i) <= 1 and m.pos > anchor.pos]
             newer, _ = _pick_antecedent(scope, lex)
             antecedent = newer if newer is not None and not newer.plural else anchor.chain_of
             return Candidate(t, gender, role, antecedent, anchor.confidence,
@@ -650,7 +804,7 @@ class Scanner:
                              f"in a clause whose subject is {shadow.text!r}")
         why = "no person of that gender in the text before"
         if anchor is not None:
-            d = _distance(anchor.sent, i, self.counted)
+            d = self._distance(anchor.sent, i)
             if d <= 1 or self.para_of[anchor.sent] == self.para_of[i]:
                 return None
             conf *= lex.distance_factor.get(d, 1.0)
@@ -670,24 +824,158 @@ class Scanner:
             j += 1
         return j < len(toks) and j > k + 1 and toks[j].lower in self.lex.thing_predicates
 
+    # -- the gate: which pronoun can be the first one flagged -----------------------------------
 
-# Finds every he/she/him/... word (its contractions too: "he's") in lower-cased text, and
-# a few more ("he-man"): a superset of the tokens the scan takes for pronouns.
-_ANY_PRONOUN = regex.compile(r"(?<![^\W_])(?:" + "|".join(sorted(PRONOUNS, key=len, reverse=True))
-                             + r")(?![^\W_])")
+    def _last_possible_first(self, pronouns: list[_Pronoun]) -> int | None:
+        """Offset of the last pronoun the scan may flag first, None when it can flag none."""
+        before: list[_Pronoun | None] = []  # the pronoun of the same gender before each
+        last: dict[str, _Pronoun] = {}
+        for p in pronouns:
+            before.append(last.get(p.gender))
+            last[p.gender] = p
+        others = {g: [p.start for p in pronouns if p.gender != g] for g in ("m", "f")}
+        for p, prev in zip(reversed(pronouns), reversed(before)):
+            if self._may_be_first(p, prev, others[p.gender]):
+                return p.start
+        return None
+
+    def _may_be_first(self, p: _Pronoun, prev: _Pronoun | None, others: list[int]) -> bool:
+        """False when the scan cannot flag ``p`` having flagged no pronoun before it, whatever
+        names it has learnt by then (every pronoun before it, left alone, is a person of its
+        gender): ``p`` is quoted or its own words need a person, or, unless a relative clause
+        may give it an antecedent, a person of its gender is in reach or no subject can be its
+        antecedent. ``prev`` is the pronoun of the same gender before it, ``others`` the offsets
+        of the pronouns of the other gender."""
+        doc, lex, i = self.doc, self.lex, p.sent
+        if doc.in_quote(p.start, p.end):
+            return False
+        # "X, whose movement ... when he came to power": a person in reach does not rule out a
+        # relative clause (its word as a substring of the text before the pronoun: a superset)
+        span = doc.sentences[i]
+        head = doc.text[span.start : p.start].lower()
+        relative = any(w in head for w in lex.relative_shadow)
+        near = prev is not None and self._in_reach(prev.sent, i)  # left alone: a person of its gender
+        if near and not relative:
+            return False
+        lead = _leading_tokens(self._word, doc.text, p.start, span.end, lex)
+        if _own_words_need_person(doc.text, lead, 0, p.role, _next_word(lead, 0, lex), lex):
+            return False
+        toks = self._sentence_words(i)
+        k = next(n for n, t in enumerate(toks) if t.start == p.start)
+        # the clause as _judge reads it, with the person anywhere before it (-1); the reading's
+        # non-persons are the scan's own
+        if relative and _whose_shadow(doc.text, toks, -1, k, self._reading(i)[0], lex) is not None:
+            return True
+        if near:
+            return False
+        # the words up to the pronoun tell what comes before it, unless a name may run on
+        # through it ("Smith He’s")
+        upto = k + 1 if toks[k].lower in PRONOUNS and toks[k].lower not in lex.name_connectors else None
+        thing_ok = p.role == "subject" and self._thing_predicate(toks, k)
+        if not self._subject_may_be_antecedent(i, p.start, thing_ok, upto):
+            return False
+        if not (p.role == "subject" and k == 0) and any(
+                m.pos > p.start and _surely_compatible(m, p.gender)
+                and (m.text[:1].isupper() or not m.oblique) for m in self._reading(i)[0]):
+            return False  # a person later in the sentence
+        return not self._person_in_reach(p, others, upto)
+
+    def _in_reach(self, j: int, i: int) -> bool:
+        """True when the latest person of a pronoun's gender in sentence ``j`` keeps the scan
+        from flagging a pronoun of sentence ``i`` (save in a relative clause): the same
+        sentence, the one before or the same paragraph, within ``lookback``. So does any
+        later person, who is nearer still."""
+        d = self._distance(j, i)
+        return d <= self.lex.lookback and (j == i or d <= 1 or self.para_of[j] == self.para_of[i])
+
+    def _person_in_reach(self, p: _Pronoun, others: list[int], upto: int | None) -> bool:
+        """True when a person who stays compatible with ``p`` whatever the scan learns is in
+        reach: a gender-neutral person ("Brian Kerr", "the manager") only if no pronoun of the
+        other gender between can lend them its gender. ``upto``: see _reading."""
+        others_before = bisect.bisect_left(others, p.start)
+        j = p.sent
+        while j >= 0 and self._in_reach(j, p.sent):
+            for m in self._reading(j, upto if j == p.sent else None)[0]:
+                if m.pos >= p.start:
+                    break
+                if _surely_compatible(m, p.gender) and (
+                        m.gender is not None or bisect.bisect_right(others, m.pos) == others_before):
+                    return True
+            j -= 1
+        return False
+
+    def _subject_may_be_antecedent(self, i: int, pos: int, thing_ok: bool, upto: int | None) -> bool:
+        """True when ``_subject_antecedent`` may find a non-person, whatever names it knows.
+        ``upto``: see _reading."""
+        text = self.doc.text
+        heads, may_lack = _possible_subjects(text, [m for m in self._reading(i, upto)[1] if m.pos < pos])
+        if any(_may_be_antecedent(h, thing_ok) for h in heads):
+            return True
+        prev = self._counted_before(i) if may_lack else None  # no subject before the pronoun
+        if prev is None:
+            return False
+        heads, _ = _possible_subjects(text, self._reading(prev)[1])
+        return any(_may_be_antecedent(h, thing_ok) for h in heads)
+
+    def _reading(self, i: int, upto: int | None = None) -> tuple[list[Mention], list[Mention]]:
+        """Sentence ``i`` as any scan reads it, whatever names it has learnt: its names and nouns
+        (a lone capitalised word taken for a name seen before is marked ``by_name``: the scan may
+        also pass it over), and those with its pronouns, persons as when left alone. With
+        ``upto``, of its first ``upto`` words only: the same mentions before the last of them
+        when no name runs on past it."""
+        reading = self._readings.get((i, upto))
+        if reading is None:
+            toks = self._sentence_words(i)[:upto]
+            nouns = [m for _, m in self._mentions_of(i, toks, _EveryName())]
+            pronouns = []
+            for t in toks:
+                word = _PRONOUN_FORMS.get(t.lower)
+                if word is not None:
+                    gender, role = PRONOUNS[word]
+                    pronouns.append(Mention(i, t.start, True, gender, t.text, oblique=role != "subject"))
+            # a pronoun is remembered before a name that starts on it ("He’s")
+            reading = self._readings[i, upto] = nouns, sorted(pronouns + nouns, key=lambda m: m.pos)
+        return reading
 
 
-def _last_pronoun_at(text: str) -> int | None:
-    """Offset of the last possible pronoun in ``text`` (None when there is none). The regex
-    runs on the lower-cased text, much faster than IGNORECASE; when lower-casing changed the
-    length ("İ"), offsets would not carry over: the whole text is scanned."""
+# In lower-cased text, every he/him/his/her/himself/herself not glued to a letter or digit
+# before or after, and every "she" (found at its "h"); a few more ("he-man", "shim"), so each
+# match is checked against the word there. Starting on a literal letter, the search runs at C
+# speed; a leading look-behind or alternation would make it try every position.
+_PRONOUN_AT_H = re.compile(r"h(?:(?<![a-z0-9]h)|(?<=sh)(?<![a-z0-9]sh))(?:e|i[ms]|er)(?:self)?(?![a-z0-9])")
+
+
+def _starts_word(word: _WordPattern, text: str, pos: int) -> bool:
+    """True when a word starts at ``pos``: none runs into it ("x-he", "O’he"). A word matches
+    where a word character is."""
+    if pos == 0:
+        return True
+    if word.match(text, pos - 1):
+        return False
+    return not (text[pos - 1] in "'’-" and pos >= 2 and word.match(text, pos - 2))
+
+
+def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int, int, str]]:
+    """(start, end, pronoun) of the words from offset ``start`` on that the scan takes for
+    pronouns ("He’s" is "he"). The search runs on the lower-cased text, much faster than
+    IGNORECASE; when lower-casing changed the length ("İ"), offsets would not carry over: the
+    text is split into words instead."""
     lowered = text.lower()
     if len(lowered) != len(text):
-        return len(text)
-    last = None
-    for m in _ANY_PRONOUN.finditer(lowered):
-        last = m.start()
-    return last
+        return [(t.start, t.end, _PRONOUN_FORMS[t.lower])
+                for t in _tokens(word, text, start, len(text)) if t.lower in _PRONOUN_FORMS]
+    found = []
+    for m in _PRONOUN_AT_H.finditer(lowered, start):
+        pos = m.start()
+        if pos and lowered[pos - 1] == "s":  # the "h" of "she"
+            pos -= 1
+        if pos < start or not _starts_word(word, text, pos):
+            continue
+        w = word.match(text, pos)
+        pronoun = _PRONOUN_FORMS.get(w.group().lower())
+        if pronoun is not None:
+            found.append((pos, w.end(), pronoun))
+    return found
 
 
 def _is_heading(text: str) -> bool:
@@ -779,7 +1067,7 @@ def detect(doc, rule, ctx):
     findings = []
     for c in cands:
         s = doc.sentence_at(c.pronoun.start)
-        toks = _tokens(doc.text[s.start : s.end], s.start)
+        toks = _tokens(_WORD, doc.text, s.start, s.end)
         k = next(n for n, t in enumerate(toks) if t.start == c.pronoun.start)
         end, opts = suggestions(doc, toks, k, c, lex)
         findings.append(make_finding(
