@@ -31,6 +31,9 @@ def instrument() -> StageTimer:
     t.wrap(language, "run", "language")
     t.wrap(detect, "run_detectors", "detectors")
     t.wrap(detect, "run_rules", "rules")
+    # the repair stage runs the encoding and typography share of both through its own names
+    t.wrap(repair, "run_detectors", "detectors")
+    t.wrap(repair, "run_rules", "rules")
     t.wrap(rewrite, "run", "rewrite")
     t.wrap(apply, "apply", "apply")
     t.wrap(embeddings.CachedEncoder, "encode", "model")
