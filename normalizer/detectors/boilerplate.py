@@ -104,6 +104,9 @@ def is_boilerplate_line(line: str, patterns: list, max_words: int) -> bool:
 # widen: each line a pattern matches as a whole has an opening the gate matches.
 _UNICODE_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^}]*\}|[A-Za-z])")
 _FUZZY = re.compile(r"\{[^}]*[eids][^}]*\}")  # regex's fuzzy matching ("{e<=1}"): a literal to re
+# regex's version 1 (an inline "(?V1)") reads sets differently; told from the source, because
+# compiling every pattern with regex to read its flags costs start-up (~0.1 s for the rules)
+_VERSION1 = re.compile(r"\(\?[a-zA-Z]*V1")
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _NON_ASCII = "[^\x00-\x7f]"  # not a range up to 0x10ffff: re would fold the case of each
 # How many characters of a line the gate looks at (at least): enough for the words a line of
@@ -143,7 +146,7 @@ def _opening(pattern: str) -> str | None:
     set), which matches at least what the pattern matches there. None when the pattern uses
     ``regex``-only syntax that ``re`` would read differently."""
     source = expand_placeholders(pattern)
-    if _FUZZY.search(source) or compile_line_pattern(pattern).flags & regex.VERSION1:
+    if _FUZZY.search(source) or _VERSION1.search(source) or regex.DEFAULT_VERSION == regex.VERSION1:
         return None
     source = _UNICODE_PROPERTY.sub(r"\1\\w", source)  # any property: an open set
     try:
