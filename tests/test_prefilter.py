@@ -25,24 +25,26 @@ def test_no_needles_when_unsure():
     assert needles(r"\w+") is None
 
 
-def _examples(rule):
-    for ex in rule.examples_fire + rule.examples_no_fire:
-        yield ex.text
+def _shipped_pattern_matches():
+    """(rule, paragraph) for each paragraph of a shipped pattern rule's examples that the
+    rule's regex matches (the regex runs paragraph by paragraph)."""
+    for rule in load_rules().rules:
+        if rule.kind != "pattern" or rule.regex is None:
+            continue
+        rx = regex.compile(rule.regex.pattern, rule.regex.flags)
+        for ex in rule.examples_fire + rule.examples_no_fire:
+            for para in ex.text.split("\n"):
+                if rx.search(para.strip()):
+                    yield rule, para.strip()
 
 
 def test_every_match_of_a_shipped_pattern_holds_a_needle():
     checked = 0
-    for rule in load_rules().rules:
-        if rule.kind != "pattern" or rule.regex is None:
-            continue
+    for rule, text in _shipped_pattern_matches():
         required = needles(rule.regex.pattern, rule.regex.flags)
-        if required is None:
-            continue
-        rx = regex.compile(rule.regex.pattern, rule.regex.flags)
-        for text in _examples(rule):
-            if rx.search(text):
-                assert any(n in text for n in required), (rule.id, text, required)
-                checked += 1
+        if required is not None:
+            assert any(n in text for n in required), (rule.id, text, required)
+            checked += 1
     assert checked > 0
 
 
@@ -75,18 +77,9 @@ def test_every_match_of_a_shipped_pattern_meets_its_needle_sets():
     from normalizer.prefilter import needle_sets, view
 
     checked = 0
-    for rule in load_rules().rules:
-        if rule.kind != "pattern" or rule.regex is None:
-            continue
+    for rule, text in _shipped_pattern_matches():
         sets = needle_sets(rule.regex.pattern, rule.regex.flags)
-        if sets is None:
-            continue
-        rx = regex.compile(rule.regex.pattern, rule.regex.flags)
-        for text in _examples(rule):
-            for para in text.split("\n"):
-                para = para.strip()
-                if rx.search(para):
-                    v = view(para)
-                    assert all(any(n in v for n in group) for group in sets), (rule.id, para, sets)
-                    checked += 1
+        if sets is not None:
+            assert all(any(n in view(text) for n in group) for group in sets), (rule.id, text, sets)
+            checked += 1
     assert checked > 50
