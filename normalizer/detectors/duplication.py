@@ -11,14 +11,23 @@ names its check in ``settings.check`` and carries its thresholds and word lists:
 - ``near-duplicate``: a sentence that says again what a neighbouring sentence said, with
   different words. A cheap content-word overlap test picks candidate pairs; only those are
   given to the embedding model.
+
+Five rules call the detector on each document, and most sentences hold none of these
+artifacts: the lower-cased words of each sentence are found once per document, without a
+regex match per word, and every check first asks them (or the raw text) whether a finding is
+possible at all. Only the few sentences that pass are tokenized and scanned in full.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import dropwhile
+from operator import eq
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import regex
@@ -62,15 +71,20 @@ def _settings(rule) -> dict[str, Any]:
     return rule.settings or {}
 
 
-_WORD_SETS: dict[tuple[int, str], tuple[Any, frozenset[str]]] = {}
+_PER_RULE: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def _per_rule(rule, key: str, build: Callable[[], Any]) -> Any:
+    """build(), made once per rule and key (not once per document)."""
+    hit = _PER_RULE.get((id(rule), key))
+    if hit is None or hit[0] is not rule:
+        hit = _PER_RULE[(id(rule), key)] = (rule, build())
+    return hit[1]
 
 
 def _word_set(rule, key: str) -> frozenset[str]:
-    """settings[key] lower-cased, built once per rule (not once per document)."""
-    hit = _WORD_SETS.get((id(rule), key))
-    if hit is None or hit[0] is not rule:
-        hit = _WORD_SETS[(id(rule), key)] = (rule, _parse_word_set(rule, key))
-    return hit[1]
+    """settings[key] lower-cased."""
+    return _per_rule(rule, key, lambda: _parse_word_set(rule, key))
 
 
 def _parse_word_set(rule, key: str) -> frozenset[str]:
@@ -89,6 +103,111 @@ def _sentences(doc) -> Iterator[tuple[int, int, str]]:
         if doc.in_prefix(span.start):
             continue
         yield span.start, span.end, text
+
+
+# -- the words of each sentence, found once per document --------------------------------------
+#
+# _WORD costs a regex match per word, more than all the checks together once each of them is
+# gated. The words are found with str.split instead: each character that no word holds becomes
+# a space, and then, in most sentences, each piece between spaces is exactly one word.
+
+_NOT_IN_WORDS = bytes(c for c in range(128) if not chr(c).isalnum() and chr(c) not in "'-")
+_ASCII_TO_SPACES = bytes.maketrans(_NOT_IN_WORDS, b" " * len(_NOT_IN_WORDS))
+_ASCII_WORDS_AND_SPACES = b" " + bytes(c for c in range(128) if c not in _NOT_IN_WORDS)
+# Beyond ASCII: every space (str.split splits at them, and lone joiners are then all next to
+# an ASCII space) and the commonest characters of news text that no word holds (any other
+# one only sends its sentence to _WORD).
+_NON_ASCII_SPACES = ("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                     "\u2028\u2029\u202f\u205f\u3000")
+_NON_ASCII_NOT_IN_WORDS = _NON_ASCII_SPACES + "“”‘«»„…—–•·£€"
+
+
+def _lone(joiner: bytes) -> re.Pattern:
+    """An ASCII joiner with a space, another joiner or an end of the text on one side: not in
+    a word (" - ", "--", "'quoted'"), which holds joiners only between two of its characters.
+    The pattern starts with the joiner, so that re jumps from one to the next; then it looks
+    back over the joiner at the byte before it, or ahead at the byte after it."""
+    j = re.escape(joiner)
+    return re.compile(j + rb"(?:(?<=(?<![^ '\-])" + j + rb")|(?![^ '\-]))")
+
+
+_LONE_JOINERS = [_lone(b"'"), _lone(b"-")]
+
+
+class SentenceWords(NamedTuple):
+    """A sentence after the metadata prefix, with its words."""
+
+    start: int
+    end: int
+    text: str
+    words: list[str]  # [t.lower for t in tokens(text)]
+    distinct: frozenset[str]  # frozenset(words)
+
+
+def _spaced(text: str) -> bytes:
+    """``text`` in UTF-8 with each character that no word holds made one space (so offsets
+    in the decoded text stay those of ``text``), lone ASCII joiners too. bytes.translate and
+    bytes.replace run at memory speed, where str.translate is slow beyond ASCII."""
+    spaced = text.encode().translate(_ASCII_TO_SPACES)
+    if not text.isascii():
+        for ch in _NON_ASCII_NOT_IN_WORDS:
+            if ch in text:
+                spaced = spaced.replace(ch.encode(), b" ")
+    for lone in _LONE_JOINERS:  # a joiner next to one made a space is lone too: order is free
+        spaced = lone.sub(b" ", spaced)
+    return spaced
+
+
+@lru_cache(maxsize=4096)
+def _piece_words(piece: str) -> str:
+    return " ".join(_WORD.findall(piece))
+
+
+def _lower_words(spaced: str) -> list[str]:
+    """The lower-cased words of a spaced sentence, as ``tokens`` finds them (no word spans a
+    space). Lower-casing the sentence lowers each word as on its own: a letter's context (the
+    Greek final sigma) never reaches across a space."""
+    letters = spaced.replace(" ", "").replace("'", "").replace("-", "")
+    if letters.isalpha() or (letters.isascii() and letters.isalnum()):
+        # Letters and digits, with each ASCII joiner between two of them: a piece is a word.
+        # (A ’ stays in ``letters``: its sentence goes to _WORD.)
+        return spaced.lower().split()
+    pieces = [p if p.isalpha() else _piece_words(p) for p in spaced.split()]
+    return " ".join(pieces).lower().split()
+
+
+_new_sentence = tuple.__new__  # skips NamedTuple's Python-level __new__, as for Token
+
+
+def _find_sentence_words(doc) -> list[SentenceWords]:
+    """The sentences after the metadata prefix, each with its lower-cased words."""
+    text, spaced = doc.text, _spaced(doc.text)
+    sentences = list(dropwhile(lambda s: doc.in_prefix(s.start), doc.sentences))  # the prefix leads
+    if not spaced.translate(None, _ASCII_WORDS_AND_SPACES):  # nothing else in the text
+        # Most documents: every piece is a word of ASCII letters and digits (joined), which
+        # lower-case one for one: tested and lower-cased once for the whole text.
+        lowered = spaced.lower().decode()
+        words = [lowered[s.start : s.end].split() for s in sentences]
+    else:
+        spaced_text = spaced.decode()
+        words = [_lower_words(spaced_text[s.start : s.end]) for s in sentences]
+    return [_new_sentence(SentenceWords, (s.start, s.end, text[s.start : s.end], w, frozenset(w)))
+            for s, w in zip(sentences, words)]
+
+
+# The last document's sentences, with a weak reference to it and the text they are of: the five
+# rules ask about the same document in a row, and the words of a document passed are let go.
+_last: tuple[weakref.ref, str, list[SentenceWords]] | None = None
+
+
+def sentence_words(doc) -> list[SentenceWords]:
+    """The sentences after the metadata prefix, each with its lower-cased words (found once
+    for the five rules)."""
+    global _last
+    last = _last
+    if last is None or last[0]() is not doc or last[1] is not doc.text:
+        last = _last = (weakref.ref(doc), doc.text, _find_sentence_words(doc))
+    return last[2]
 
 
 # -- adjacent repeats ---------------------------------------------------------------------
@@ -110,6 +229,8 @@ class AdjacentSettings:
     linkers: frozenset[str]  # "more and more": reduplication with any word, not a slip
     idiom_linkers: frozenset[str]  # "back to back", "day by day": only with idiom_words
     idiom_words: frozenset[str]
+    comma_min: int  # a phrase of comma_min to comma_max words repeated after a comma; 0: off
+    comma_max: int
 
 
 def _is_reduplication(toks: list[Token], lo: int, hi: int, cfg: AdjacentSettings) -> bool:
@@ -139,6 +260,19 @@ def _repeat_starts(low: list[str], min_n: int, max_n: int) -> list[int]:
             where.setdefault(w, []).append(i)
     return sorted({a for ps in where.values() for k, a in enumerate(ps)
                    if any(min_n <= b - a <= max_n for b in ps[k + 1 :])})
+
+
+def _repeat_lengths(words: list[str], rewritten: int, max_n: int) -> list[int]:
+    """Each n <= max_n for which some n words are followed at once by the same n words (case
+    aside, whatever stands between them), when ``rewritten`` words are written a second (third...)
+    time: the only phrase lengths the scans below can find repeated. The word list is compared
+    with itself at C speed, no Python loop per word."""
+    lengths = [1] if any(map(eq, words, words[1:])) else []
+    # Two copies of a phrase of n >= 2 words write n words again, and a pair of words.
+    if max_n >= 2 and rewritten >= 2 and len(set(zip(words, words[1:]))) < len(words) - 1:
+        # same[i] is 1 where words[i] == words[i + n]: n ones in a row are two copies
+        lengths += [n for n in range(2, max_n + 1) if b"\1" * n in bytes(map(eq, words, words[n:]))]
+    return lengths
 
 
 def _next_start(starts: list[int], i: int, end: int) -> int:
@@ -211,19 +345,29 @@ def find_comma_repeats(text: str, offset: int, min_n: int, max_n: int) -> Iterat
     return _scan_repeats(text, offset, min_n, max_n, accept)
 
 
+def _adjacent_settings(rule) -> AdjacentSettings:
+    s = _settings(rule)
+    return AdjacentSettings(int(s.get("max_ngram", 4)), _word_set(rule, "allowed_repeats"),
+                            _word_set(rule, "complement_verbs"), _word_set(rule, "linkers"),
+                            _word_set(rule, "idiom_linkers"), _word_set(rule, "idiom_words"),
+                            int(s.get("comma_min_ngram", 0)), int(s.get("comma_max_ngram", 8)))
+
+
 def _check_adjacent(doc, rule, ctx):
-    cfg = AdjacentSettings(int(_settings(rule).get("max_ngram", 4)), _word_set(rule, "allowed_repeats"),
-                           _word_set(rule, "complement_verbs"), _word_set(rule, "linkers"),
-                           _word_set(rule, "idiom_linkers"), _word_set(rule, "idiom_words"))
-    comma_min = int(_settings(rule).get("comma_min_ngram", 0))
-    comma_max = int(_settings(rule).get("comma_max_ngram", 8))
-    for start, _, text in _sentences(doc):
-        for a, b, keep in find_adjacent_repeats(text, start, cfg):
-            yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
-                               data={"repeated": keep})
-        if not comma_min or ", " not in text:
+    cfg = _per_rule(rule, "adjacent", lambda: _adjacent_settings(rule))
+    for start, _, text, words, distinct in sentence_words(doc):
+        rewritten = len(words) - len(distinct)
+        if not rewritten:
+            continue  # no word written twice (most sentences): nothing repeated
+        commas = cfg.comma_min and ", " in text
+        lengths = _repeat_lengths(words, rewritten, max(cfg.max_ngram, cfg.comma_max if commas else 0))
+        if any(n <= cfg.max_ngram for n in lengths):
+            for a, b, keep in find_adjacent_repeats(text, start, cfg):
+                yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
+                                   data={"repeated": keep})
+        if not commas or not any(cfg.comma_min <= n <= cfg.comma_max for n in lengths):
             continue
-        for a, b, keep in find_comma_repeats(text, start, comma_min, comma_max):
+        for a, b, keep in find_comma_repeats(text, start, cfg.comma_min, cfg.comma_max):
             if doc.in_quote(a, b):
                 continue  # a chant or a speaker's insistence
             yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
@@ -232,30 +376,24 @@ def _check_adjacent(doc, rule, ctx):
 
 # -- a sentence repeated word for word ---------------------------------------------------------
 
-def _fold_sentence(text: str) -> str:
-    return " ".join(t.lower for t in tokens(text))
-
-
 def _check_repeated_sentence(doc, rule, ctx):
     """The same sentence twice in a row in one paragraph: the finding spans both copies and
     keeps the first (so the rewrite guards see every name kept). Too short for the
     near-duplicate check (``min_words`` words are enough), and no model is needed: the words
     are the same."""
     min_words = int(_settings(rule).get("min_words", 4))
-    prev = None  # (start, end, folded words) of the sentence before, in the same paragraph
-    for _, span, text in doc.iter_sentences():
-        if doc.in_prefix(span.start):
-            prev = None
-            continue
-        folded = _fold_sentence(text)
-        usable = (len(folded.split()) >= min_words and not _is_heading(text)
-                  and not doc.in_quote(span.start, span.end))
-        if (usable and prev is not None and prev[2] == folded
-                and not doc.text[prev[1] : span.start].count("\n")):
-            yield make_finding(doc, rule, prev[0], span.end, [doc.text[prev[0] : prev[1]]],
-                               level=rule.level or "safe", data={"earlier_start": prev[0], "earlier_end": prev[1]})
+
+    def usable(s: SentenceWords) -> bool:
+        return len(s.words) >= min_words and not _is_heading(s.text) and not doc.in_quote(s.start, s.end)
+
+    prev = None  # the sentence before; asked whether it is usable only when the words match
+    for s in sentence_words(doc):
+        if (prev is not None and prev.words == s.words and "\n" not in doc.text[prev.end : s.start]
+                and usable(prev) and usable(s)):
+            yield make_finding(doc, rule, prev.start, s.end, [prev.text], level=rule.level or "safe",
+                               data={"earlier_start": prev.start, "earlier_end": prev.end})
             continue  # a third copy is compared with the first
-        prev = (span.start, span.end, folded) if usable else None
+        prev = s
 
 
 # -- repeats across an elision mark -----------------------------------------------------------
@@ -267,25 +405,41 @@ def _elision_regex(marks: list[str]):
         r"(?P<w2>[^\W\d_]+)(?![\w'’\-])", regex.IGNORECASE)
 
 
-def _check_elision(doc, rule, ctx):
+class ElisionSettings(NamedTuple):
+    bracketed: Any  # the pattern of the bracketed marks
+    bare: Any  # of the bare marks, or None
+    allowed: frozenset[str]
+    # Every match holds a mark, and so one of these (the marks no other mark holds): a text
+    # without them is skipped without a regex scan. None when a mark has letters, which
+    # IGNORECASE could match in another case.
+    gate: tuple[str, ...] | None
+
+
+def _elision_settings(rule) -> ElisionSettings:
     s = _settings(rule)
-    bracketed = _elision_regex(list(s.get("marks", ["[…]", "[...]", "(…)", "(...)"])))
+    bracket_marks = list(s.get("marks", ["[…]", "[...]", "(…)", "(...)"]))
     bare_marks = list(s.get("bare_marks", ["…", "..."]))
-    bare = _elision_regex(bare_marks) if bare_marks else None
-    allowed = _word_set(rule, "allowed_repeats")
-    marks = list(s.get("marks", ["[…]", "[...]", "(…)", "(...)"])) + bare_marks
-    # Every match holds a mark: a sentence without one is skipped without a regex scan (only
-    # when the marks have no letters, which IGNORECASE could match in another case).
-    uncased = all(m.lower() == m.upper() for m in marks)
+    marks = bracket_marks + bare_marks
+    gate = None
+    if all(m.lower() == m.upper() for m in marks):
+        gate = tuple(m for m in marks if not any(o != m and o in m for o in marks))
+    return ElisionSettings(_elision_regex(bracket_marks), _elision_regex(bare_marks) if bare_marks else None,
+                           _word_set(rule, "allowed_repeats"), gate)
+
+
+def _check_elision(doc, rule, ctx):
+    cfg = _per_rule(rule, "elision", lambda: _elision_settings(rule))
+    if cfg.gate is not None and not any(m in doc.text for m in cfg.gate):
+        return
     for start, _, text in _sentences(doc):
-        if uncased and not any(m in text for m in marks):
+        if cfg.gate is not None and not any(m in text for m in cfg.gate):
             continue
-        for rx, is_bare in ((bracketed, False), (bare, True)):
+        for rx, is_bare in ((cfg.bracketed, False), (cfg.bare, True)):
             if rx is None:
                 continue
             for m in rx.finditer(text, overlapped=True):
                 w1, w2 = m.group("w1"), m.group("w2")
-                if w1.lower() != w2.lower() or w1.lower() in allowed:
+                if w1.lower() != w2.lower() or w1.lower() in cfg.allowed:
                     continue
                 if w2[:1].isupper() and not w1[:1].isupper():
                     continue  # a new sentence starts after the mark
@@ -348,6 +502,16 @@ def _render_echo(the: str, name: str, possessive: str, noun: str, participle: st
     return [f"{the} {noun} {participle}{tail} by {name}", f"{possessive} {noun} {participle}{tail}"]
 
 
+def _may_echo(text: str, words: list[str]) -> bool:
+    """False when no word is written again as a possessive ("Biden ... Biden’s"): the agent
+    phrase after "by" ends in a word that the possessor writes with 's (no word ends in a bare
+    apostrophe). casefold: the sigma of "…Σ's" lower-cases as in mid-word, but alone as final."""
+    if "'s" not in text and "’s" not in text:
+        return False
+    owners = {w[:-2].casefold() for w in words if w.endswith(("'s", "’s"))}
+    return not owners.isdisjoint(w.casefold() for w in words)
+
+
 def _check_echo(doc, rule, ctx):
     s = _settings(rule)
     irregular = _word_set(rule, "irregular_participles")
@@ -355,9 +519,9 @@ def _check_echo(doc, rule, ctx):
     min_words = int(s.get("min_words", 2))
     max_words = int(s.get("max_words", 6))
     max_gap = int(s.get("max_gap_words", 8))
-    for start, _, text in _sentences(doc):
-        if "by" not in text.lower():
-            continue  # the agent phrase follows "by": no "by", no echo (and no tokenizing)
+    for start, _, text, words, distinct in sentence_words(doc):
+        if "by" not in distinct or not _may_echo(text, words):
+            continue  # no agent phrase, or no possessor for it: no echo (and no tokenizing)
         toks = tokens(text, start)
         local = tokens(text)
         for k, t in enumerate(toks):
@@ -403,15 +567,40 @@ def _check_echo(doc, rule, ctx):
 
 def _stem(word: str) -> str:
     """A crude stem, enough to match 'attacks'/'attack', 'ended'/'end' in an overlap test."""
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+    if word.endswith(("s", "d", "g")):  # the last letters of the suffixes: most words have none
+        for suffix in ("ing", "ed", "es", "s"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return word[: -len(suffix)]
     return word
 
 
 def content_words(text: str, stopwords: frozenset[str]) -> frozenset[str]:
     return frozenset(_stem(t.lower) for t in tokens(text)
                      if len(t.text) > 2 and t.lower not in stopwords and not t.text.isdigit())
+
+
+class _Stems(dict):
+    """The stem of each lower-cased word seen, or "" for a word of one or two letters or a
+    number (no content word): one dictionary lookup per word written, instead of a stem
+    computed each time."""
+
+    def __missing__(self, word: str) -> str:
+        stem = self[word] = "" if len(word) <= 2 or word.isdigit() else _stem(word)
+        return stem
+
+
+_STEMS = _Stems()
+_MAX_STEMS = 1 << 16  # emptied when larger: a vocabulary, not a leak
+
+
+def _content_words_of(doc, units: list[SentenceWords], stopwords: frozenset[str]) -> list[frozenset[str]]:
+    """content_words of each unit, from the words found once per document."""
+    if "\u0130" in doc.text:
+        # 'İ' lower-cases to two characters: only the words as written have the right length.
+        return [content_words(u.text, stopwords) for u in units]
+    if len(_STEMS) > _MAX_STEMS:
+        _STEMS.clear()
+    return [frozenset(map(_STEMS.__getitem__, u.distinct - stopwords)).difference(("",)) for u in units]
 
 
 def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -442,23 +631,41 @@ def _different_figures(a: str, b: str) -> bool:
     return bool(na - nb) and bool(nb - na)
 
 
-def _candidate_pairs(units: list[tuple[int, int, str]], stopwords: frozenset[str], window: int,
+def _candidate_pairs(units: list[SentenceWords], words: list[frozenset[str]], window: int,
                      min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
-    words = [content_words(t, stopwords) for _, _, t in units]
-    usable = [len(w) >= min_words and not _is_heading(u[2]) and not _is_list(u[2])
-              for w, u in zip(words, units)]
+    usable = [len(w) >= min_words and not _is_heading(u.text) for w, u in zip(words, units)]
+    # The words of a unit that pairs with nothing are left out, so that one C-speed pass per
+    # unit counts the words it shares with each unit of the window.
+    kept = [w if ok else frozenset() for w, ok in zip(words, usable)]
     pairs = []
     for j in range(len(units)):
         if not usable[j]:
             continue
-        for i in range(max(0, j - window), j):
-            if not usable[i]:
+        lo = max(0, j - window)
+        shared = list(map(len, map(kept[j].intersection, kept[lo:j])))
+        if max(shared, default=-1) < min_shared:
+            continue
+        for i, n in enumerate(shared, lo):
+            if n < min_shared or not usable[i]:
                 continue
-            shared = len(words[i] & words[j])
             ov = lexical_overlap(words[i], words[j])
-            if shared >= min_shared and ov >= min_overlap and not _different_figures(units[i][2], units[j][2]):
+            # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
+            if (ov >= min_overlap and not _is_list(units[i].text) and not _is_list(units[j].text)
+                    and not _different_figures(units[i].text, units[j].text)):
                 pairs.append((i, j, ov))
     return pairs
+
+
+def _outside_quotes(doc, sentences: list[SentenceWords]) -> list[SentenceWords]:
+    """The sentences that doc.in_quote does not place in a quotation, found in one walk
+    through the quotations (both lists are in order)."""
+    quotes, k, outside = doc.quotes, 0, []
+    for s in sentences:
+        while k + 1 < len(quotes) and quotes[k + 1].start <= s.start:
+            k += 1
+        if not quotes or not quotes[k].start <= s.start or s.end > quotes[k].end:
+            outside.append(s)
+    return outside
 
 
 def _check_near_duplicate(doc, rule, ctx):
@@ -470,11 +677,12 @@ def _check_near_duplicate(doc, rule, ctx):
     min_overlap = float(s.get("min_overlap", 0.5))
     min_cosine = float(s.get("min_cosine", 0.9))
     lexical_only = float(s.get("lexical_only_overlap", 0.9))
-    units = [u for u in _sentences(doc) if not doc.in_quote(u[0], u[1])]
-    pairs = _candidate_pairs(units, stopwords, window, min_words, min_overlap, min_shared)
+    units = _outside_quotes(doc, sentence_words(doc))
+    words = _content_words_of(doc, units, stopwords)
+    pairs = _candidate_pairs(units, words, window, min_words, min_overlap, min_shared)
     if not pairs:
         return
-    texts = sorted({units[k][2] for i, j, _ in pairs for k in (i, j)})
+    texts = sorted({units[k].text for i, j, _ in pairs for k in (i, j)})
     vecs = ctx.encode(texts)
     row = {t: n for n, t in enumerate(texts)}
     flagged: set[int] = set()
@@ -482,7 +690,7 @@ def _check_near_duplicate(doc, rule, ctx):
         if j in flagged:
             continue
         if vecs is not None:
-            sim = float(vecs[row[units[i][2]]] @ vecs[row[units[j][2]]])
+            sim = float(vecs[row[units[i].text]] @ vecs[row[units[j].text]])
             if sim < min_cosine:
                 continue
             conf = rule.confidence
@@ -491,7 +699,8 @@ def _check_near_duplicate(doc, rule, ctx):
                 continue
             sim, conf = None, rule.confidence * 0.7
         flagged.add(j)
-        (e0, e1, etext), (a, b, _) = units[i], units[j]
+        e0, e1, etext = units[i].start, units[i].end, units[i].text
+        a, b = units[j].start, units[j].end
         quoted_earlier = etext if len(etext) <= 80 else etext[:77] + "…"
         yield make_finding(
             doc, rule, a, b, [""], confidence=conf,
