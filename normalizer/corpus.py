@@ -424,8 +424,8 @@ def _start_method(initializer: Callable, initargs: tuple):
     """Fork when it is safe, spawn otherwise.
 
     A forked worker starts at once with the rules the parent compiled (the initializer runs
-    here first, so the workers' call finds them built); a spawned one imports mtnorm and builds
-    its Normalizer again, about a second each. Fork is only safe on Linux in a process that
+    here first, so the workers' call finds them built) and langdetect's profiles loaded; a
+    spawned one imports mtnorm and builds its Normalizer again, about a second each. Fork is only safe on Linux in a process that
     runs no other thread: a fork copies the parent's threads (onnxruntime's, tokenizers')
     in an undefined state, so a parent that has loaded the model, or runs threads of its own
     (a library caller's), spawns.
@@ -436,6 +436,11 @@ def _start_method(initializer: Callable, initargs: tuple):
     model_loaded = embeddings is not None and any(e.loaded for e in embeddings._ENCODERS.values())
     if sys.platform.startswith("linux") and threading.active_count() == 1 and not model_loaded:
         initializer(*initargs)
+        # langdetect's language profiles (pure Python, ~0.3 s) are loaded here once rather
+        # than in every worker that meets its first doubtful document
+        from .language import langdetect_language
+
+        langdetect_language("Une phrase en français pour charger les profils de langue.")
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
