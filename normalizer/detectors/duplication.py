@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import weakref
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,19 +194,13 @@ def _find_sentence_words(doc) -> list[SentenceWords]:
             for s, w in zip(sentences, words)]
 
 
-# The last document's sentences, with a weak reference to it and the text they are of: the five
-# rules ask about the same document in a row, and the words of a document passed are let go.
-_last: tuple[weakref.ref, str, list[SentenceWords]] | None = None
-
-
 def sentence_words(doc) -> list[SentenceWords]:
     """The sentences after the metadata prefix, each with its lower-cased words (found once
-    for the five rules)."""
-    global _last
-    last = _last
-    if last is None or last[0]() is not doc or last[1] is not doc.text:
-        last = _last = (weakref.ref(doc), doc.text, _find_sentence_words(doc))
-    return last[2]
+    per document, in its cache, for the five rules)."""
+    words = doc.cache.get("duplication-words")
+    if words is None:
+        words = doc.cache["duplication-words"] = _find_sentence_words(doc)
+    return words
 
 
 # -- adjacent repeats ---------------------------------------------------------------------
