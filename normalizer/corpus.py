@@ -425,10 +425,10 @@ def _start_method(initializer: Callable, initargs: tuple):
 
     A forked worker starts at once with the rules the parent compiled (the initializer runs
     here first, so the workers' call finds them built) and langdetect's profiles loaded; a
-    spawned one imports mtnorm and builds its Normalizer again, about a second each. Fork is only safe on Linux in a process that
-    runs no other thread: a fork copies the parent's threads (onnxruntime's, tokenizers')
-    in an undefined state, so a parent that has loaded the model, or runs threads of its own
-    (a library caller's), spawns.
+    spawned one imports mtnorm and builds its Normalizer again, about a second each. Fork is
+    only safe on Linux in a process that runs no other thread: a fork copies the parent's
+    threads (onnxruntime's, tokenizers') in an undefined state, so a parent that has loaded
+    the model, or runs threads of its own (a library caller's), spawns.
     """
     import threading
 

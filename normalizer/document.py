@@ -61,7 +61,8 @@ class Document:
     date: tuple[int, int, int] | None = None
     findings: list[Finding] = field(default_factory=list)
     # What stages derive from the text and share, keyed by who computed it (the rules stage's
-    # anchor hits serve both the repair stage and the detectors stage).
+    # anchor hits serve both the repair and the detectors stage; the duplication detector's
+    # sentence words serve its five rules).
     cache: dict = field(default_factory=dict, repr=False, compare=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _quote_starts: list[int] = field(default_factory=list, repr=False)
