@@ -2,10 +2,13 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_rules.py [--limit N] [--rules 5000]
 
-What is timed is ``detect.run_rules`` over documents already segmented (the Aho-Corasick pass
-over anchor words, then each candidate rule's regex on its sentence or paragraph), with the
-model off, after a warm-up pass (regexes compile lazily on first use: compiling is start-up,
-not matching). Text: BBC native English news, the common case of a corpus pass.
+What is timed is ``detect.run_rules`` over documents already segmented (finding where rules may
+match, then each candidate rule's regex on its sentence or paragraph), with the model off,
+after a warm-up pass (regexes compile lazily on first use, the Hyperscan database is compiled
+or loaded from the cache: that is start-up, not matching, and is printed apart). Both ways of
+finding candidates are timed: one Hyperscan pass (scanner.py, the default where installed) and
+the portable Aho-Corasick pass over anchor words with needle sets (``MTNORM_HYPERSCAN=0``).
+Text: BBC native English news, the common case of a corpus pass.
 Rule sets: the shipped rules; shipped + 500 synthetic phrase rules; shipped + 5,000 (10x).
 Targets: >= 20 MB/s with the shipped rules and with 5,000 phrase rules, and 10x the rules
 costing at most 2x the time.
@@ -51,21 +54,25 @@ def synthetic_rules(count: int, seed: int = 7) -> list:
     return rules
 
 
-def index_for(extra: list):
+def index_for(extra: list, hyperscan: str):
     from normalizer.detect import RuleIndex
     from normalizer.ruleset import RuleSet, load_rules
 
     shipped = load_rules()
-    return RuleIndex(RuleSet(shipped.rules + extra, shipped.files, shipped.digest + f"+{len(extra)}"))
+    return RuleIndex(RuleSet(shipped.rules + extra, shipped.files, shipped.digest + f"+{len(extra)}"), hyperscan)
 
 
-def time_matching(index, docs, passes: int = 2) -> tuple[float, int]:
-    """Best CPU time of ``passes`` passes of run_rules over ``docs`` (after a warm-up pass)."""
+def time_matching(index, docs, passes: int = 2) -> tuple[float, int, float]:
+    """Best CPU time of ``passes`` passes of run_rules over ``docs`` (after a warm-up pass),
+    findings, and the CPU time of preparing the Hyperscan database."""
     from normalizer.context import RunContext
     from normalizer.detect import run_rules
     from normalizer.options import Options
 
     ctx = RunContext(Options(use_model=False))
+    c0 = time.process_time()
+    index.scanner.ends("")  # Hyperscan: load the cached database, or compile it (start-up)
+    startup = time.process_time() - c0
     for d in docs:  # warm-up: compile the regexes the documents reach
         d.findings, d.cache = [], {}
         run_rules(d, index, ctx)
@@ -78,7 +85,7 @@ def time_matching(index, docs, passes: int = 2) -> tuple[float, int]:
             run_rules(d, index, ctx)
             found += len(d.findings)
         best = min(best, time.process_time() - c0)
-    return best, found
+    return best, found, startup
 
 
 def main() -> None:
@@ -100,19 +107,28 @@ def main() -> None:
     extra = synthetic_rules(large)
     print(f"  {len(texts)} BBC articles, {size:.2f} MB; {large} synthetic phrase rules parsed in "
           f"{time.process_time() - t0:.1f} s")
-    results = {}
-    for label, rules in (("shipped", []), (f"shipped + {small}", extra[:small]), (f"shipped + {large}", extra)):
-        index = index_for(rules)
-        cpu, found = time_matching(index, docs)
-        results[label] = cpu
-        print(f"  {label:18s} {len(index.ruleset.rules):5d} rules, {len(index.anchor_words):5d} anchors: "
-              f"{cpu:.3f} s CPU -> {size / cpu:6.1f} MB/s, {found} findings")
-    shipped = size / results["shipped"]
-    many = size / results[f"shipped + {large}"]
-    growth = results[f"shipped + {large}"] / results[f"shipped + {small}"]
-    goal("matching, shipped rules", f"{shipped:.1f} MB/s", ">= 20 MB/s", shipped >= 20)
-    goal(f"matching, shipped + {large} phrase rules", f"{many:.1f} MB/s", ">= 20 MB/s", many >= 20)
-    goal(f"cost growth {small} -> {large} phrase rules (10x)", f"{growth:.2f}x", "<= 2x", growth <= 2.0)
+    try:
+        import hyperscan  # noqa: F401
+        paths = [("hyperscan", "1"), ("anchors", "0")]
+    except ImportError:
+        print("  SKIP the Hyperscan path: the hyperscan package is not installed")
+        paths = [("anchors", "0")]
+    for path, mode in paths:
+        print(f"  -- {path} ({'one Hyperscan pass' if mode == '1' else 'Aho-Corasick anchors and needle sets'}) --")
+        results = {}
+        for label, rules in (("shipped", []), (f"shipped + {small}", extra[:small]), (f"shipped + {large}", extra)):
+            index = index_for(rules, mode)
+            cpu, found, startup = time_matching(index, docs)
+            results[label] = cpu
+            prepared = f"; database ready in {startup:.1f} s CPU" if mode == "1" else ""
+            print(f"  {label:18s} {len(index.ruleset.rules):5d} rules, {len(index.anchor_words):5d} anchors: "
+                  f"{cpu:.3f} s CPU -> {size / cpu:6.1f} MB/s, {found} findings{prepared}")
+        shipped = size / results["shipped"]
+        many = size / results[f"shipped + {large}"]
+        growth = results[f"shipped + {large}"] / results[f"shipped + {small}"]
+        goal(f"{path}: shipped rules", f"{shipped:.1f} MB/s", ">= 20 MB/s", shipped >= 20)
+        goal(f"{path}: shipped + {large} phrase rules", f"{many:.1f} MB/s", ">= 20 MB/s", many >= 20)
+        goal(f"{path}: growth {small} -> {large} rules (10x)", f"{growth:.2f}x", "<= 2x", growth <= 2.0)
 
 
 if __name__ == "__main__":

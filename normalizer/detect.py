@@ -1,9 +1,12 @@
 """The detectors stage: run rule files (phrase and pattern kinds) and structural detectors.
 
-Matching is two-step so that thousands of rules stay cheap: one Aho-Corasick pass finds anchor
-words (every phrase rule has at least one required word), then only the rules whose anchors
-occur are run as regular expressions, and only on the sentences that hold an anchor. Candidates
-of rules with a ``context`` block are confirmed by the embedding model in one batch.
+Matching is two-step so that thousands of rules stay cheap: first find where each rule may
+match, then run its regular expression only there (the sentence, or the paragraph for pattern
+rules). Where it may match comes from one Hyperscan pass over the document (scanner.py) when
+that is available, else from an Aho-Corasick pass over anchor words (every phrase rule has at
+least one required word) and needle sets for the other pattern rules (prefilter.py). Either
+way each rule's own regex decides, so the findings do not depend on the path. Candidates of
+rules with a ``context`` block are confirmed by the embedding model in one batch.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from .findings import Finding
 from .phrases import render_suggestion
 from .prefilter import needle_sets, needles, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
+from .scanner import RuleScanner
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
 
@@ -30,20 +34,17 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c in "_'’-"
 
 
-class RuleIndex:
-    """Rules of a rule set, compiled for matching: built once, used for every document."""
+class AnchorMatcher:
+    """The portable way to tell where rules may match: anchor words of phrase (and some pattern)
+    rules through Aho-Corasick, needle sets for the other pattern rules (prefilter.py)."""
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, rules: list[Rule]):
         import ahocorasick_rs
 
-        self.ruleset = ruleset
-        self.detector_rules: list[Rule] = []
         self.scan_rules: list[Rule] = []  # pattern rules without anchors: run on paragraphs
         anchor_rules: dict[str, list[Rule]] = defaultdict(list)
-        for r in ruleset.rules:
-            if r.kind == "detector":
-                self.detector_rules.append(r)
-            elif r.kind == "phrase":
+        for r in rules:
+            if r.kind == "phrase":
                 for cp in r.phrases:
                     for a in cp.anchors:
                         anchor_rules[a].append(r)
@@ -65,7 +66,6 @@ class RuleIndex:
                                if words else None)
         self.phrase_automaton = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
         self._phrase_offset = len(words)  # phrase anchor i is anchor_words[offset + i]
-        self.rules_by_id = {r.id: r for r in ruleset.rules}
         # Scan rules: the needle sets a paragraph must all meet for the rule's regex to match
         # there (prefilter.needle_sets; None: no prefilter, run on every paragraph). All the
         # needles go into one automaton over the paragraphs' views: one pass per document
@@ -84,19 +84,11 @@ class RuleIndex:
         self.needle_owners = [owners[n] for n in self.needle_words]
         self.needle_automaton = (ahocorasick_rs.AhoCorasick(self.needle_words) if self.needle_words else None)
 
-    @staticmethod
-    def lowered(text: str) -> str:
-        """The text as the anchors see it: lower case, ’ as ', same length (offsets hold)."""
-        lowered = text.lower()
-        if len(lowered) != len(text):  # rare: a character whose lower case is longer
-            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-        return lowered.replace("’", "'")
-
     def candidates(self, text: str, lowered: str | None = None) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
         out: dict[int, list[Rule]] = {}
         if lowered is None:
-            lowered = self.lowered(text)
+            lowered = lowered_text(text)
         n = len(lowered)
         hits = []
         if self.word_automaton is not None:
@@ -113,9 +105,35 @@ class RuleIndex:
             out.setdefault(start, []).extend(self.anchor_rules[idx])
         return out
 
+    def targets(self, doc: Document) -> tuple[set[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
+        """(rule id, span) for anchored rules: the sentence (the paragraph, for a pattern rule)
+        holding an anchor; (rule, paragraph) for scan rules."""
+        todo: set[tuple[str, int, int]] = set()
+        seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
+        lowered = lowered_text(doc.text)
+        for pos, rules in self.candidates(doc.text, lowered).items():
+            sentence = paragraph = None  # looked up once per anchor hit, not once per rule
+            for r in rules:
+                if r.kind == "phrase":
+                    if sentence is None:
+                        sentence = doc.sentence_at(pos)
+                        sentence_lowered = lowered[sentence.start : sentence.end]
+                    span = sentence
+                    if (r.id, span.start) in seen:
+                        continue
+                    seen.add((r.id, span.start))
+                    if not _may_match(r, sentence_lowered):
+                        continue
+                else:
+                    if paragraph is None:
+                        paragraph = _paragraph_at(doc, pos)
+                    span = paragraph
+                todo.add((r.id, span.start, span.end))
+        return todo, self.scan_targets(doc)
+
     def scan_targets(self, doc: Document) -> list[tuple[Rule, int, int]]:
         """(scan rule, paragraph start, paragraph end) for every paragraph in which the rule
-        meets all its needle sets, in rule order then text order."""
+        meets all its needle sets."""
         paragraphs = doc.paragraphs
         text = doc.text
         met: dict[tuple[int, int], int] = defaultdict(int)  # (rule, paragraph) -> sets met
@@ -137,11 +155,89 @@ class RuleIndex:
                     if raw is None or any(text.find(n, p.start, p.end) >= 0 for n in raw):
                         met[(k, i)] = 0
         out = []
-        for (k, i), mask in sorted(met.items()):
+        for (k, i), mask in met.items():
             sets = self.scan_sets[k]
             if sets is None or mask == (1 << len(sets)) - 1:
                 out.append((self.scan_rules[k], paragraphs[i].start, paragraphs[i].end))
         return out
+
+
+class RuleIndex:
+    """Rules of a rule set, compiled for matching: built once, used for every document.
+
+    Where a rule may match in a document comes from one Hyperscan pass (scanner.py) when the
+    scanner is available for the document, else from the anchor and needle automata
+    (:class:`AnchorMatcher`); either way the rule's own regex decides, so the findings are the
+    same."""
+
+    def __init__(self, ruleset: RuleSet, hyperscan: str | None = None):
+        self.ruleset = ruleset
+        self.detector_rules = [r for r in ruleset.rules if r.kind == "detector"]
+        self.match_rules = [r for r in ruleset.rules if r.kind != "detector"]
+        self.rules_by_id = {r.id: r for r in ruleset.rules}
+        self.anchors = AnchorMatcher(self.match_rules)
+        self.scan_order = {r.id: k for k, r in enumerate(self.anchors.scan_rules)}
+        self.scanner = RuleScanner([(r.regex.pattern, r.regex.flags) for r in self.match_rules], hyperscan)
+        self._uncovered: AnchorMatcher | None = None  # the rules the scanner leaves to the anchors
+
+    @property
+    def anchor_words(self) -> list[str]:
+        return self.anchors.anchor_words
+
+    @property
+    def scan_rules(self) -> list[Rule]:
+        return self.anchors.scan_rules
+
+    def targets(self, doc: Document) -> tuple[list[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
+        """Where each rule's regex has to run in ``doc``: (rule id, span) for anchored rules,
+        sorted, and (rule, paragraph) for scan rules in rule then text order."""
+        ends = self.scanner.ends(doc.text)
+        if ends is None:
+            anchored, scans = self.anchors.targets(doc)
+        else:
+            anchored, scans = self._scanned(doc, ends)
+            uncovered = self._uncovered_matcher()
+            if uncovered is not None:
+                more_anchored, more_scans = uncovered.targets(doc)
+                anchored |= more_anchored
+                scans += more_scans
+        order = self.scan_order
+        return sorted(anchored), sorted(scans, key=lambda t: (order[t[0].id], t[1]))
+
+    def _scanned(self, doc: Document, ends: dict[int, list[int]]):
+        """Targets from the scanner's end offsets: the span holding the last character of a
+        relaxed match is the span in which the rule's regex may match."""
+        anchored: set[tuple[str, int, int]] = set()
+        scans: dict[tuple[str, int], tuple[Rule, int, int]] = {}
+        for k, positions in ends.items():
+            r = self.match_rules[k]
+            for end in positions:
+                if r.kind == "phrase":
+                    span = doc.sentence_at(end - 1)
+                    anchored.add((r.id, span.start, span.end))
+                elif r.id not in self.scan_order:
+                    span = _paragraph_at(doc, end - 1)
+                    anchored.add((r.id, span.start, span.end))
+                else:
+                    p = _paragraph_holding(doc, end - 1)
+                    if p is not None:
+                        scans[(r.id, p.start)] = (r, p.start, p.end)
+        return anchored, list(scans.values())
+
+    def _uncovered_matcher(self) -> AnchorMatcher | None:
+        if self._uncovered is None:
+            covered = self.scanner.covered
+            rest = [r for k, r in enumerate(self.match_rules) if k not in covered]
+            self._uncovered = AnchorMatcher(rest) if rest else False
+        return self._uncovered or None
+
+
+def lowered_text(text: str) -> str:
+    """The text as the anchors see it: lower case, ’ as ', same length (offsets hold)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # rare: a character whose lower case is longer
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.replace("’", "'")
 
 
 def _render_pattern(template: str, m) -> str:
@@ -250,36 +346,12 @@ def run_rules(doc: Document, index: RuleIndex, ctx: RunContext,
 
 
 def _targets(doc: Document, index: RuleIndex) -> tuple[list[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
-    """Where each rule's regex has to run in ``doc``: (rule id, span) for anchored rules (the
-    sentence, or paragraph for a pattern rule, holding an anchor) and (rule, paragraph) for
-    scan rules. Computed once per document and index: the repair stage and the detectors
-    stage each run a share of the rules over the same spans."""
+    """:meth:`RuleIndex.targets`, computed once per document and index: the repair stage and
+    the detectors stage each run a share of the rules over the same spans."""
     key = ("rule-targets", id(index))
     cached = doc.cache.get(key)
-    if cached is not None:
-        return cached
-    todo: set[tuple[str, int, int]] = set()
-    seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
-    lowered = index.lowered(doc.text)
-    for pos, rules in index.candidates(doc.text, lowered).items():
-        sentence = paragraph = None  # looked up once per anchor hit, not once per rule
-        for r in rules:
-            if r.kind == "phrase":
-                if sentence is None:
-                    sentence = doc.sentence_at(pos)
-                    sentence_lowered = lowered[sentence.start : sentence.end]
-                span = sentence
-                if (r.id, span.start) in seen:
-                    continue
-                seen.add((r.id, span.start))
-                if not _may_match(r, sentence_lowered):
-                    continue
-            else:
-                if paragraph is None:
-                    paragraph = _paragraph_at(doc, pos)
-                span = paragraph
-            todo.add((r.id, span.start, span.end))
-    cached = doc.cache[key] = (sorted(todo), index.scan_targets(doc))
+    if cached is None:
+        cached = doc.cache[key] = index.targets(doc)
     return cached
 
 
@@ -302,10 +374,17 @@ def _consistent(doc: Document, found: list[Finding], rules: dict[str, Rule]) -> 
 
 
 def _paragraph_at(doc: Document, pos: int):
+    p = _paragraph_holding(doc, pos)
+    if p is not None:
+        return p
+    return doc.paragraphs[-1] if doc.paragraphs else doc.sentence_at(pos)
+
+
+def _paragraph_holding(doc: Document, pos: int):
     for p in doc.paragraphs:
         if p.start <= pos < p.end:
             return p
-    return doc.paragraphs[-1] if doc.paragraphs else doc.sentence_at(pos)
+    return None
 
 
 def _confirm_in_context(doc: Document, ctx: RunContext, found: list[Finding], rules: dict[str, Rule]) -> None:
