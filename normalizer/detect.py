@@ -14,7 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from typing import Iterable
+from itertools import islice
+from typing import Iterable, Iterator
 
 from . import confirm
 from .context import RunContext, make_finding
@@ -367,10 +368,20 @@ def _consistent(doc: Document, found: list[Finding], rules: dict[str, Rule]) -> 
     body = doc.text[doc.prefix.end :]
     for rid, bad in counts.items():
         cons = rules[rid].consistency
-        correct = sum(1 for _ in cons.correct.finditer(body, timeout=REGEX_TIMEOUT_S * 4))
-        if bad / (bad + correct) < cons.min_share:
+        if _share_below(bad, cons.correct.finditer(body, timeout=REGEX_TIMEOUT_S * 4), cons.min_share):
             failing.add(rid)
     return [f for f in found if f.rule not in failing]
+
+
+def _share_below(bad: int, correct: Iterator, min_share: float) -> bool:
+    """bad / (bad + number of correct forms) < min_share, counting the correct forms only as
+    far as the answer needs: it is yes once correct > bad * (1 - min_share) / min_share
+    (+2: one past that bound, and one for the rounding of the division)."""
+    if min_share <= 0:
+        return False
+    enough = int(bad * (1 - min_share) / min_share) + 2
+    count = sum(1 for _ in islice(correct, enough))
+    return bad / (bad + count) < min_share
 
 
 def _paragraph_at(doc: Document, pos: int):
