@@ -33,6 +33,19 @@ def user_cache_dir() -> Path:
     return Path(base)
 
 
+CACHE_ENTRIES = 8  # versions of one cache kept: two checkouts of mtnorm must not evict each other
+
+
+def prune_cache(pattern: str, keep: int = CACHE_ENTRIES) -> None:
+    """Delete all but the ``keep`` newest files of the user cache matching ``pattern``."""
+    try:
+        files = sorted(user_cache_dir().glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in files[keep:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _rule_key(rule: "Rule") -> str:
     h = hashlib.sha256()
     for s in rule.context.artifact:

@@ -445,11 +445,12 @@ def _write_parsed(path: Path | None, rs: RuleSet) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("rules-*.pickle"):  # earlier versions of the rules
-            old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((rs.digest, rs.rules), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
+        return
+    from .confirm import prune_cache
+
+    prune_cache("rules-*.pickle")  # earlier versions of the rules, a few kept for other checkouts

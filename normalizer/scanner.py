@@ -47,13 +47,13 @@ except ImportError:  # pragma: no cover - older Pythons
 
 import regex
 
+from .confirm import prune_cache, user_cache_dir
 from .prefilter import _REGEX_ONLY_SYNTAX
 
 # A run that checks a few articles (a pre-commit hook) never touches Hyperscan: importing it and
 # loading a cached database take 50-100 ms, the anchor path costs about 0.2 ms an article.
 LOAD_AFTER_BYTES = 200_000
 COMPILE_AFTER_BYTES = 1_000_000
-CACHE_ENTRIES = 8  # databases kept in the user cache (two checkouts must not evict each other)
 # Characters outside ASCII that the ``regex`` module's case-insensitive matching (simple case
 # folding, V0) equates with an ASCII letter: İ with i, ſ with s, the Kelvin sign with k.
 FOLDS_TO_ASCII = "\u0130\u017f\u212a"
@@ -435,8 +435,6 @@ def _char_ends(data: bytes, ends: set[int]) -> dict[int, int]:
 
 
 def _cache_file(key: str):
-    from .confirm import user_cache_dir
-
     return user_cache_dir() / f"hyperscan-{key}.db"
 
 
@@ -449,15 +447,13 @@ def _read_cache(key: str):
 
 
 def _write_cache(key: str, covered: list[int], blob: bytes) -> None:
-    """Atomic write; only the newest :data:`CACHE_ENTRIES` databases are kept."""
+    """Atomic write; only the newest few databases are kept (confirm.prune_cache)."""
     path = _cache_file(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         tmp.write_bytes(pickle.dumps((covered, blob), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
-        old = sorted(path.parent.glob("hyperscan-*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in old[CACHE_ENTRIES:]:
-            stale.unlink(missing_ok=True)
     except OSError:
-        pass
+        return
+    prune_cache("hyperscan-*.db")

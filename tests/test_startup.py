@@ -66,3 +66,21 @@ def test_parsed_rules_cache_round_trips_and_survives_corruption(tmp_path, monkey
     files[0].write_bytes(b"not a pickle")
     monkeypatch.setattr(ruleset, "_CACHE", {})
     assert summary(ruleset.load_rules()) == summary(fresh)
+
+
+def test_user_cache_keeps_a_few_versions_of_a_cache(tmp_path, monkeypatch):
+    """Two checkouts of different versions on one machine must not evict each other's cache."""
+    import os
+
+    from normalizer.confirm import CACHE_ENTRIES, prune_cache
+
+    monkeypatch.setenv("MTNORM_CACHE", str(tmp_path))
+    for i in range(CACHE_ENTRIES + 3):
+        f = tmp_path / f"rules-{i:02d}.pickle"
+        f.write_bytes(b"x")
+        os.utime(f, (1000 + i, 1000 + i))
+    (tmp_path / "hyperscan-a.db").write_bytes(b"x")
+    prune_cache("rules-*.pickle")
+    kept = sorted(p.name for p in tmp_path.glob("rules-*.pickle"))
+    assert kept == [f"rules-{i:02d}.pickle" for i in range(3, CACHE_ENTRIES + 3)]  # the newest
+    assert (tmp_path / "hyperscan-a.db").exists()  # other caches untouched
