@@ -27,13 +27,46 @@ _ABBREVIATIONS = {
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g",
     "i.e", "a.m", "p.m", "m", "mme", "fig", "approx", "dept", "est", "rev", "hon", "ft",
 }
-# Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, then space.
-_SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9À-Ý])")
-_PARAGRAPH_BREAK = re.compile(r"\n")
-_OPEN_QUOTES = "“«„"
-_CLOSE_QUOTES = "”»"
-_QUOTE_MARK = re.compile('[“«„”»"]')
+
+
+def _maybe_abbreviation() -> re.Pattern:
+    """A lone period after a word of one character, after initials ("U.S"), or after a word that
+    case-insensitively is an abbreviation: all periods ``_is_abbreviation`` accepts, and a few
+    more (case folding is wider than ``str.lower``). A period first, a literal character, makes
+    the search fast; a look-behind must have one width, so there is one for each length of
+    abbreviation."""
+    lengths: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        lengths.setdefault(len(word), []).append(re.escape(word))
+    behind = [r"(?<![\w.])\w", r"\.[A-Z]"]  # a word of one character; initials
+    behind += [r"(?<![\w.])(?i:%s)" % "|".join(words)
+               for n, words in sorted(lengths.items()) if n > 1]
+    return re.compile(r"\.(?:%s)(?![.!?…])" % "|".join(rf"(?<={b}\.)" for b in behind))
+
+
+_MAYBE_ABBREVIATION = _maybe_abbreviation()
+
+
+# A paragraph: a line trimmed of surrounding whitespace, when anything is left.
+_PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
+# Candidate sentence ends: a run of terminal punctuation, optional closing quotes/brackets, then
+# space (group 1, within the line: no sentence crosses a paragraph) and a capital or a digit.
+# Searched for in a copy of the text in which every terminal mark is a period (``_as_periods``).
+_SENT_END = re.compile(r"\.\.*[\"”’')\]]*(?=([^\S\n]+)[\"“‘'(\[]?[A-Z0-9À-Ý])")
+_TERMINAL_MARKS = "!?…"
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
+# Quotations, the marks included, within one line. Straight double quotes alternate; an unclosed
+# quote runs to the end of the paragraph (news style for quotes that continue in the next one).
+_UNTIL_PARAGRAPH_END = r"[^\n]*?(?=[^\S\n]*(?:\n|\Z))"
+_STRAIGHT_QUOTE = re.compile(r'"(?:[^"\n]*"|%s)' % _UNTIL_PARAGRAPH_END)
+# A curly opening mark pairs with the next closing one. Machine-translated text often renders
+# French guillemets as two closing marks (” words ”): a closing mark with nothing open, at the
+# start of the paragraph or after a space, opens a quote too when the next quote mark of the
+# paragraph is a closing one.
+_CURLY_QUOTE = re.compile(
+    r'[“«„](?:[^”»\n]*[”»]|%s)|(?<!\S)[”»][^“«„”»"\n]*[”»]' % _UNTIL_PARAGRAPH_END
+)
+_CURLY_MARKS = "“«„”»"
 
 
 @dataclass(frozen=True)
@@ -76,10 +109,9 @@ class Document:
             d = ISO_DATE.search(m.group(0))
             if d:
                 doc.date = (int(d.group(1)), int(d.group(2)), int(d.group(3)))
-        doc.paragraphs = list(_split_paragraphs(text))
-        doc.sentences = [s for p in doc.paragraphs for s in _split_sentences(text, p)]
-        doc.quotes = sorted((q for p in doc.paragraphs for q in _find_quotes(text, p)), key=lambda q: q.start)
-        doc._sentence_starts = [s.start for s in doc.sentences]
+        doc.paragraphs = _paragraphs(text)
+        doc.sentences, doc._sentence_starts = _sentences(text, doc.paragraphs)
+        doc.quotes = _quotes(text)
         doc._quote_starts = [q.start for q in doc.quotes]
         return doc
 
@@ -114,88 +146,67 @@ class Document:
             yield i, s, self.text[s.start : s.end]
 
 
-def _split_paragraphs(text: str) -> Iterator[Span]:
+def _paragraphs(text: str) -> list[Span]:
     """Each non-blank line is a paragraph: news text has one paragraph per line, and no
     sentence ever crosses a line break."""
-    pos = 0
-    for m in _PARAGRAPH_BREAK.finditer(text + "\n"):
-        line_start, line_end = pos, m.start()
-        pos = m.end()
-        # trim surrounding whitespace
-        while line_start < line_end and text[line_start].isspace():
-            line_start += 1
-        while line_end > line_start and text[line_end - 1].isspace():
-            line_end -= 1
-        if line_end > line_start:
-            yield Span(line_start, line_end)
+    return [Span(*m.span()) for m in _PARAGRAPH.finditer(text)]
 
 
-def _split_sentences(text: str, para: Span) -> Iterator[Span]:
-    start = para.start
-    chunk = text[para.start : para.end]
-    for m in _SENT_END.finditer(chunk):
-        end = para.start + m.end()
-        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"”’')]")) == 1:
-            w = _word_before(text, start, para.start + m.start())
-            if w and (w.lower().rstrip(".") in _ABBREVIATIONS or _is_initial(w)):
-                continue
-        yield Span(start, end)
-        start = end
-        while start < para.end and text[start].isspace():
-            start += 1
-    if start < para.end:
-        yield Span(start, para.end)
+def _sentences(text: str, paragraphs: list[Span]) -> tuple[list[Span], list[int]]:
+    """The sentences of all paragraphs, and their starts.
+
+    A paragraph starts a sentence and ends one; so does each sentence end found in it, except a
+    lone period after an abbreviation or initials ("Mr. Smith", "J. Smith", "U.S. President").
+    One search over the whole text finds the ends, and the sentences are the sorted starts
+    paired with the sorted ends."""
+    starts = [p.start for p in paragraphs]
+    ends = [p.end for p in paragraphs]
+    abbreviated = _abbreviation_periods(text)
+    for m in _SENT_END.finditer(_as_periods(text)):
+        if m.start() not in abbreviated:
+            ends.append(m.end())
+            starts.append(m.end(1))
+    starts.sort()
+    ends.sort()
+    return list(map(Span, starts, ends)), starts
 
 
-def _word_before(text: str, start: int, end: int) -> str:
-    r"""The word (letters, digits, "_" and periods: regex ``[\w.]+``) ending at ``end``, not
-    reaching before ``start``. A backward walk over a few characters: a regex search for a word
-    at the end of a span would try every start position in the span."""
+def _as_periods(text: str) -> str:
+    """``text`` with every terminal mark a period: the same positions and runs of terminal marks,
+    found by a pattern that starts with one literal character (searched for at memchr speed,
+    where a character class is tested at every position)."""
+    for mark in _TERMINAL_MARKS:
+        text = text.replace(mark, ".")
+    return text
+
+
+def _abbreviation_periods(text: str) -> set[int]:
+    """Where a lone period follows an abbreviation or initials. ``_MAYBE_ABBREVIATION`` finds
+    the few periods that may; the word before each decides."""
+    return {m.start() for m in _MAYBE_ABBREVIATION.finditer(text)
+            if _is_abbreviation(_word_before(text, m.start()))}
+
+
+def _word_before(text: str, end: int) -> str:
+    r"""The word (letters, digits, "_" and periods: regex ``[\w.]+``) ending at ``end``."""
     i = end
-    while i > start and (text[i - 1].isalnum() or text[i - 1] in "._"):
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "._"):
         i -= 1
     return text[i:end]
 
 
-def _is_initial(word: str) -> bool:
-    # "J." or "U.S" style initials
-    return len(word) == 1 and word.isupper() or _INITIALS.fullmatch(word) is not None
+def _is_abbreviation(word: str) -> bool:
+    """True for an abbreviation or initials ("J." or "U.S" style), after which a period does not
+    end a sentence."""
+    return (word.lower() in _ABBREVIATIONS or len(word) == 1 and word.isupper()
+            or _INITIALS.fullmatch(word) is not None)
 
 
-def _find_quotes(text: str, para: Span) -> Iterator[Span]:
-    """Quotation spans (including the marks) within one paragraph.
-
-    Curly quotes pair an opening mark with the next closing one. Machine-translated text often
-    renders French guillemets as two closing marks (” words ”); a closing mark with nothing open
-    that is followed by another closing mark in the paragraph opens a quote too. Straight double
-    quotes alternate. An unclosed quote runs to the end of the paragraph (news style for quotes
-    that continue in the next paragraph).
-    """
-    # Visit only the quote marks (a regex finds them at C speed), not every character.
-    marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text, para.start, para.end)]
-    open_at: int | None = None
-    straight_open: int | None = None
-    k = 0
-    while k < len(marks):
-        i, ch = marks[k]
-        if ch in _OPEN_QUOTES:
-            if open_at is None:
-                open_at = i
-        elif ch in _CLOSE_QUOTES:
-            if open_at is not None:
-                yield Span(open_at, i + 1)
-                open_at = None
-            elif i == para.start or text[i - 1].isspace():
-                # ” words ”: the next mark, if it is a closing one, ends this quote
-                if k + 1 < len(marks) and marks[k + 1][1] in _CLOSE_QUOTES:
-                    yield Span(i, marks[k + 1][0] + 1)
-                    k += 1
-        elif straight_open is None:
-            straight_open = i
-        else:
-            yield Span(straight_open, i + 1)
-            straight_open = None
-        k += 1
-    for o in (open_at, straight_open):
-        if o is not None:
-            yield Span(o, para.end)
+def _quotes(text: str) -> list[Span]:
+    """Quotation spans (including the marks), in order of their starts. Straight and curly marks
+    pair independently of each other; the search for curly ones runs only where there are any."""
+    spans = [m.span() for m in _STRAIGHT_QUOTE.finditer(text)]
+    if any(map(text.__contains__, _CURLY_MARKS)):
+        spans += [m.span() for m in _CURLY_QUOTE.finditer(text)]
+        spans.sort()
+    return [Span(*s) for s in spans]
