@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from operator import itemgetter
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Enough characters for ``limit`` words of news text, numbers and punctuation included.
@@ -55,10 +54,10 @@ def _first_words(text: str, limit: int) -> list[str]:
 # Tokenizing every word in Python is most of the stage's cost. Instead the text becomes bytes in
 # which a word is a run of letters, joined to the next by one apostrophe as ``_WORD`` does
 # ("it's"): anything else is a space. A function word is then a run between a space or an
-# apostrophe that joins nothing, found by an Aho-Corasick automaton, and the words are counted
-# with a regex that never backtracks. Text with other letters (after common non-ASCII
-# punctuation became spaces) or with chained apostrophes ("rock'n'roll", where parity decides
-# which apostrophe joins) takes ``_counts`` instead.
+# apostrophe that joins nothing, found by an Aho-Corasick automaton for each language, and the
+# words are counted with a regex that never backtracks. Text with other letters (after common
+# non-ASCII punctuation became spaces) or with chained apostrophes ("rock'n'roll", where parity
+# decides which apostrophe joins) takes ``_counts`` instead.
 
 
 def _byte_table(letter) -> bytes:
@@ -73,24 +72,26 @@ _RUNS = _byte_table(lambda b: ord("a"))  # every letter an "a": where the words 
 # Not letters and not apostrophes, so spaces to ``_WORD``: the non-ASCII characters of most
 # news text.
 _PUNCTUATION = "‘“”–—…£€•«»°\u00a0"
-_CHAINED = re.compile(rb"(?<=a)'a++'(?=a)")
+# An apostrophe first (a literal first character is searched for at memchr speed; a look-behind
+# first is tried at every position).
+_CHAINED = re.compile(rb"'(?<=a')a++'(?=a)")
 
 
 @lru_cache(maxsize=None)
-def _function_words() -> tuple[object, int]:
-    """An automaton of each ASCII English, then French, function word between what may stand
-    before a whole word (a space, or an apostrophe after one that does not join) and after it
-    (a space, or an apostrophe not before a letter), so that it matches once each time the word
-    is a word of the text; and how many of its needles are English."""
+def _function_words() -> tuple[object, object]:
+    """An automaton of each ASCII English function word, and one of each French one, between
+    what may stand before a whole word (a space, or an apostrophe after one that does not join)
+    and after it (a space, or an apostrophe not before a letter), so that it matches once each
+    time the word is a word of the text. They search ``str``: matches come back as the needles
+    themselves, with no new object for each (in ``bytes`` each is a new tuple of indexes)."""
     import ahocorasick_rs
 
-    def needles(words):
-        before, after = (b" ", b" '", b"''"), (b" ", b"' ", b"''")
-        return [b + w.encode() + a for w in sorted(words) if w.isascii() for b in before for a in after]
+    def automaton(words):
+        before, after = (" ", " '", "''"), (" ", "' ", "''")
+        needles = [b + w + a for w in sorted(words) if w.isascii() for b in before for a in after]
+        return ahocorasick_rs.AhoCorasick(needles, implementation=ahocorasick_rs.Implementation.DFA)
 
-    english, french = needles(EN_FUNCTION_WORDS), needles(FR_FUNCTION_WORDS)
-    dfa = ahocorasick_rs.Implementation.DFA
-    return ahocorasick_rs.BytesAhoCorasick(english + french, implementation=dfa), len(english)
+    return automaton(EN_FUNCTION_WORDS), automaton(FR_FUNCTION_WORDS)
 
 
 @lru_cache(maxsize=8)
@@ -117,11 +118,10 @@ def _ascii_counts(text: str, limit: int) -> tuple[int, int, int] | None:
         letters, n = letters[: head.end()], limit
     else:  # runs that start after a space or an apostrophe, less those an apostrophe joins
         n = runs.count(b" a") + runs.count(b"'a") + runs.startswith(b"a") - runs.count(b"a'a")
-    automaton, english = _function_words()
-    padded = b"  " + letters + b"  "  # so that the text's ends stand before and after a word
-    found = automaton.find_matches_as_indexes(padded, overlapping=True)
-    en = sum(map(english.__gt__, map(itemgetter(0), found)))
-    return en, len(found) - en, n
+    padded = "  " + letters.decode("ascii") + "  "  # the text's ends stand before and after a word
+    english, french = _function_words()
+    return (len(english.find_matches_as_strings(padded, overlapping=True)),
+            len(french.find_matches_as_strings(padded, overlapping=True)), n)
 
 
 def langdetect_language(text: str) -> str | None:
