@@ -69,9 +69,11 @@ def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
         findings += len(result.findings)
         changed += result.text != text
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    total = sum(timer.totals.values()) or 1.0
+    profile = ", ".join(f"{name} {sec:.2f} s ({100 * sec / total:.0f}%)" for name, sec in timer.iter_sorted())
     from normalizer.document import Document
 
-    sentences = sum(len(Document.from_text(t).sentences) for t in texts)
+    sentences = sum(len(Document.from_text(t).sentences) for t in texts)  # (after the profile: not timed)
     size = mb(texts)
     print(f"  {label}: {len(texts)} documents, {size:.2f} MB, {sentences} sentences; "
           f"{findings} findings, {changed} documents changed")
@@ -80,8 +82,6 @@ def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
     encoded, requested = enc.encoded - enc0, enc.requested - req0
     print(f"    model: {encoded} sentences encoded ({requested} asked, the rest cached) = "
           f"{1000 * encoded / max(sentences, 1):.1f} per 1,000 sentences")
-    total = sum(timer.totals.values()) or 1.0
-    profile = ", ".join(f"{name} {sec:.2f} s ({100 * sec / total:.0f}%)" for name, sec in timer.iter_sorted())
     print(f"    stages (exclusive wall time): {profile}")
     return {"mb": size, "cpu": cpu, "wall": wall, "per_1000": 1000 * encoded / max(sentences, 1)}
 

@@ -346,7 +346,7 @@ class RuleScanner:
                 return self._state == "ready"
             try:
                 import hyperscan  # noqa: F401  (an optional dependency: x86-64 wheels only)
-            except ImportError:
+            except (ImportError, OSError):  # not installed, or its library cannot load here
                 self._state = "off"
                 return False
             if not self._looked_in_cache:
