@@ -180,6 +180,28 @@ class RuleIndex:
         self.scan_order = {r.id: k for k, r in enumerate(self.anchors.scan_rules)}
         self.scanner = RuleScanner([(r.regex.pattern, r.regex.flags) for r in self.match_rules], hyperscan)
         self._uncovered: AnchorMatcher | None = None  # the rules the scanner leaves to the anchors
+        self._detectors: dict[tuple, list[tuple]] = {}
+
+    def detectors_for(self, categories: set[str] | None, exclude: set[str] | None) -> list[tuple]:
+        """(detector function, rule) for the detector rules of these categories, looked up once
+        per selection rather than once per document."""
+        key = (frozenset(categories) if categories is not None else None, frozenset(exclude or ()))
+        found = self._detectors.get(key)
+        if found is None:
+            from .detectors import REGISTRY
+            from .errors import RuleError
+
+            found = []
+            for r in self.detector_rules:
+                if (categories is not None and r.category not in categories) or (exclude and r.category in exclude):
+                    continue
+                fn = REGISTRY.get(r.detector)
+                if fn is None:
+                    raise RuleError(r.path, f"unknown detector {r.detector!r}; one of {', '.join(sorted(REGISTRY))}",
+                                    r.id, "detector")
+                found.append((fn, r))
+            self._detectors[key] = found
+        return found
 
     @property
     def anchor_words(self) -> list[str]:
@@ -431,17 +453,5 @@ def _confirm_in_context(doc: Document, ctx: RunContext, found: list[Finding], ru
 def run_detectors(doc: Document, index: RuleIndex, ctx: RunContext,
                   categories: set[str] | None = None, exclude: set[str] | None = None) -> None:
     """Run the structural detectors named by ``kind: detector`` rules."""
-    from .detectors import REGISTRY
-
-    for r in index.detector_rules:
-        if categories is not None and r.category not in categories:
-            continue
-        if exclude and r.category in exclude:
-            continue
-        fn = REGISTRY.get(r.detector)
-        if fn is None:
-            from .errors import RuleError
-
-            raise RuleError(r.path, f"unknown detector {r.detector!r}; one of {', '.join(sorted(REGISTRY))}",
-                            r.id, "detector")
+    for fn, r in index.detectors_for(categories, exclude):
         doc.findings.extend(fn(doc, r, ctx))
