@@ -402,7 +402,7 @@ class ElisionSettings(NamedTuple):
     bracketed: Any  # the pattern of the bracketed marks
     bare: Any  # of the bare marks, or None
     allowed: frozenset[str]
-    # Every match holds a mark, and so one of these (the marks no other mark holds): a text
+    # Every match holds a mark, and so one of these (the marks no other mark holds): a sentence
     # without them is skipped without a regex scan. None when a mark has letters, which
     # IGNORECASE could match in another case.
     gate: tuple[str, ...] | None
@@ -420,13 +420,26 @@ def _elision_settings(rule) -> ElisionSettings:
                            _word_set(rule, "allowed_repeats"), gate)
 
 
+def _sentences_holding(doc, needles: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """The sentences after the metadata prefix that hold one of ``needles``: those in which
+    one is found in the whole text (most documents have none), then each asked in full."""
+    text, found = doc.text, set()
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.add(doc.sentence_index(at))
+            at = text.find(needle, at + 1)
+    for k in sorted(found):
+        span = doc.sentences[k]
+        sentence = text[span.start : span.end]
+        if not doc.in_prefix(span.start) and any(needle in sentence for needle in needles):
+            yield span.start, span.end, sentence
+
+
 def _check_elision(doc, rule, ctx):
     cfg = _per_rule(rule, "elision", lambda: _elision_settings(rule))
-    if cfg.gate is not None and not any(m in doc.text for m in cfg.gate):
-        return
-    for start, _, text in _sentences(doc):
-        if cfg.gate is not None and not any(m in text for m in cfg.gate):
-            continue
+    # a gate: only the sentences that hold a mark can hold an elision
+    for start, _, text in _sentences(doc) if cfg.gate is None else _sentences_holding(doc, cfg.gate):
         for rx, is_bare in ((cfg.bracketed, False), (cfg.bare, True)):
             if rx is None:
                 continue
@@ -512,6 +525,8 @@ def _check_echo(doc, rule, ctx):
     min_words = int(s.get("min_words", 2))
     max_words = int(s.get("max_words", 6))
     max_gap = int(s.get("max_gap_words", 8))
+    if "'s" not in doc.text and "’s" not in doc.text:
+        return  # a gate: no possessive in the document, so no possessor named again as the agent
     for start, _, text, words, distinct in sentence_words(doc):
         if "by" not in distinct or not _may_echo(text, words):
             continue  # no agent phrase, or no possessor for it: no echo (and no tokenizing)
@@ -572,28 +587,36 @@ def content_words(text: str, stopwords: frozenset[str]) -> frozenset[str]:
                      if len(t.text) > 2 and t.lower not in stopwords and not t.text.isdigit())
 
 
-class _Stems(dict):
-    """The stem of each lower-cased word seen, or "" for a word of one or two letters or a
-    number (no content word): one dictionary lookup per word written, instead of a stem
-    computed each time."""
+class _ContentStems(dict):
+    """The stem of each lower-cased word seen, or "" for a word that is no content word (a
+    stopword, a word of one or two letters, a number): one dictionary lookup per distinct word
+    of a sentence, instead of a set difference and a stem computed each time."""
+
+    def __init__(self, stopwords: frozenset[str]):
+        super().__init__()
+        self.stopwords = stopwords
 
     def __missing__(self, word: str) -> str:
-        stem = self[word] = "" if len(word) <= 2 or word.isdigit() else _stem(word)
+        no_content = word in self.stopwords or len(word) <= 2 or word.isdigit()
+        stem = self[word] = "" if no_content else _stem(word)
         return stem
 
 
-_STEMS = _Stems()
 _MAX_STEMS = 1 << 16  # emptied when larger: a vocabulary, not a leak
+_NO_CONTENT = frozenset(("",))
 
 
-def _content_words_of(doc, units: list[SentenceWords], stopwords: frozenset[str]) -> list[frozenset[str]]:
+def _content_words_of(doc, rule, units: list[SentenceWords],
+                      stopwords: frozenset[str]) -> list[frozenset[str]]:
     """content_words of each unit, from the words found once per document."""
     if "\u0130" in doc.text:
         # 'İ' lower-cases to two characters: only the words as written have the right length.
         return [content_words(u.text, stopwords) for u in units]
-    if len(_STEMS) > _MAX_STEMS:
-        _STEMS.clear()
-    return [frozenset(map(_STEMS.__getitem__, u.distinct - stopwords)).difference(("",)) for u in units]
+    stems = _per_rule(rule, "stems", lambda: _ContentStems(stopwords))
+    if len(stems) > _MAX_STEMS:
+        stems.clear()
+    stem_of = stems.__getitem__
+    return [frozenset(map(stem_of, u.distinct)) - _NO_CONTENT for u in units]
 
 
 def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -624,28 +647,32 @@ def _different_figures(a: str, b: str) -> bool:
     return bool(na - nb) and bool(nb - na)
 
 
+def _sharing_pairs(words: list[frozenset[str]], window: int, min_shared: int) -> list[tuple[int, int]]:
+    """(i, j), ordered by j then i, for the units at most ``window`` apart that share at least
+    ``min_shared`` words. One C-speed pass per distance d counts what each unit shares with
+    the unit d places before it: no Python step per unit, and few pairs get that far."""
+    pairs = []
+    for d in range(1, window + 1):
+        shared = list(map(len, map(frozenset.intersection, words[d:], words[:-d])))
+        if shared and max(shared) >= min_shared:
+            pairs += [(j - d, j) for j, n in enumerate(shared, d) if n >= min_shared]
+    return sorted(pairs, key=lambda p: (p[1], p[0]))
+
+
 def _candidate_pairs(units: list[SentenceWords], words: list[frozenset[str]], window: int,
                      min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
     usable = [len(w) >= min_words and not _is_heading(u.text) for w, u in zip(words, units)]
-    # The words of a unit that pairs with nothing are left out, so that one C-speed pass per
-    # unit counts the words it shares with each unit of the window.
+    # The words of a unit that pairs with nothing are left out of the count.
     kept = [w if ok else frozenset() for w, ok in zip(words, usable)]
     pairs = []
-    for j in range(len(units)):
-        if not usable[j]:
+    for i, j in _sharing_pairs(kept, window, min_shared):
+        if not (usable[i] and usable[j]):
             continue
-        lo = max(0, j - window)
-        shared = list(map(len, map(kept[j].intersection, kept[lo:j])))
-        if max(shared, default=-1) < min_shared:
-            continue
-        for i, n in enumerate(shared, lo):
-            if n < min_shared or not usable[i]:
-                continue
-            ov = lexical_overlap(words[i], words[j])
-            # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
-            if (ov >= min_overlap and not _is_list(units[i].text) and not _is_list(units[j].text)
-                    and not _different_figures(units[i].text, units[j].text)):
-                pairs.append((i, j, ov))
+        ov = lexical_overlap(words[i], words[j])
+        # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
+        if (ov >= min_overlap and not _is_list(units[i].text) and not _is_list(units[j].text)
+                and not _different_figures(units[i].text, units[j].text)):
+            pairs.append((i, j, ov))
     return pairs
 
 
@@ -671,7 +698,7 @@ def _check_near_duplicate(doc, rule, ctx):
     min_cosine = float(s.get("min_cosine", 0.9))
     lexical_only = float(s.get("lexical_only_overlap", 0.9))
     units = _outside_quotes(doc, sentence_words(doc))
-    words = _content_words_of(doc, units, stopwords)
+    words = _content_words_of(doc, rule, units, stopwords)
     pairs = _candidate_pairs(units, words, window, min_words, min_overlap, min_shared)
     if not pairs:
         return
