@@ -27,6 +27,7 @@ pronoun is read against what the scan would know whatever names it had learnt by
 capitalised word may or may not be a name seen before; every pronoun before the first one
 flagged is a person of its gender). A text where no pronoun can be the first one flagged is not
 scanned; otherwise the scan stops after the last pronoun that can be, when it has flagged none.
+The gate reads most sentences only up to the pronoun it judges.
 
 Every word list lives in the rule's settings (rules/fr-en/pronouns.yaml).
 """
@@ -37,6 +38,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import regex
@@ -114,36 +116,26 @@ class Lexicon:
     thing_predicates: frozenset[str] = frozenset()  # "he is adopted": only a thing is
     mental_factor: float = 0.8  # "she believes" with a woman named in an earlier paragraph
     all_titles: frozenset[str] = field(init=False, repr=False)
-    # what each lower-case word makes of a mention, worked out once per word (see noun)
-    _nouns: dict[str, tuple[bool, str | None, bool, bool] | None] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
-    _NOUNS_KEPT = 100_000  # words remembered at most: a long run must not grow without bound
+    # what each lower-case word makes of a mention (see noun), worked out once per word
+    nouns: "_Nouns" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.all_titles = self.titles_m | self.titles_f | self.titles
+        self.nouns = _Nouns(self)
 
     def noun(self, word: str) -> tuple[bool, str | None, bool, bool] | None:
         """(person, gender, plural, thing) of the mention a lower-case word makes, None when
-        it makes none. Memoised: the same words come back in every document."""
-        try:
-            return self._nouns[word]
-        except KeyError:
-            pass
+        it makes none."""
         is_person, gender = _person_noun_gender(word, self)
         if is_person:
-            kind = (True, gender, False, False)
-        elif word in self.collectives or word in self.plural_collectives:
-            kind = (False, None, word in self.plural_collectives, False)
-        elif word in self.things:
-            kind = (False, None, False, True)
-        elif _looks_like_person_noun(word, self):
-            kind = (True, None, False, False)
-        else:
-            kind = None
-        if len(self._nouns) >= self._NOUNS_KEPT:
-            self._nouns.clear()
-        self._nouns[word] = kind
-        return kind
+            return (True, gender, False, False)
+        if word in self.collectives or word in self.plural_collectives:
+            return (False, None, word in self.plural_collectives, False)
+        if word in self.things:
+            return (False, None, False, True)
+        if _looks_like_person_noun(word, self):
+            return (True, None, False, False)
+        return None
 
     @classmethod
     def from_settings(cls, s: dict[str, Any]) -> "Lexicon":
@@ -176,6 +168,23 @@ class Lexicon:
         )
 
 
+class _Nouns(dict):
+    """Lexicon.noun of each lower-case word seen: the same words come back in every document,
+    and a dictionary lookup needs no Python call."""
+
+    KEPT = 100_000  # words remembered at most: a long run must not grow without bound
+
+    def __init__(self, lex: Lexicon):
+        super().__init__()
+        self.lex = lex
+
+    def __missing__(self, word: str) -> tuple[bool, str | None, bool, bool] | None:
+        if len(self) >= self.KEPT:
+            self.clear()
+        kind = self[word] = self.lex.noun(word)
+        return kind
+
+
 _LEXICONS: dict[int, tuple[Any, Lexicon]] = {}
 
 
@@ -195,16 +204,15 @@ def lexicon(rule) -> Lexicon:
 
 # -- mentions ---------------------------------------------------------------------------------
 
-class Token:
+class Token(NamedTuple):
     """A word and the forms the scan compares, each worked out once (the scan looks at every
-    word several times)."""
+    word several times). A tuple, built by the ten thousand: much cheaper than an object."""
 
-    __slots__ = ("start", "end", "text", "lower", "capitalised")
-
-    def __init__(self, start: int, end: int, text: str):
-        self.start, self.end, self.text = start, end, text
-        self.lower = text.lower()
-        self.capitalised = text[:1].isupper()
+    start: int
+    end: int
+    text: str
+    lower: str
+    capitalised: bool
 
     @property
     def possessive(self) -> bool:
@@ -219,6 +227,14 @@ class Token:
     def bare(self) -> str:
         """Lower case without a possessive ending ("Biden’s" -> "biden")."""
         return self.text[:-2].lower() if self.possessive else self.lower
+
+
+_new_tuple = tuple.__new__  # skips NamedTuple's Python-level __new__
+
+
+def _token_of(m: re.Match[str] | regex.Match[str]) -> Token:
+    w = m.group()
+    return _new_tuple(Token, (m.start(), m.end(), w, w.lower(), w[:1].isupper()))
 
 
 @dataclass
@@ -289,17 +305,21 @@ def _word_pattern(text: str) -> _WordPattern:
 
 def _tokens(word: _WordPattern, text: str, start: int, end: int) -> list[Token]:
     """The words (``word``: see _word_pattern) of text[start:end], at their offsets in ``text``."""
-    return [Token(m.start(), m.end(), m.group()) for m in word.finditer(text, start, end)]
+    return list(map(_token_of, word.finditer(text, start, end)))
+
+
+_token_end = attrgetter("end")
 
 
 def _leading_tokens(word: _WordPattern, text: str, start: int, end: int,
                     lex: Lexicon) -> list[Token]:
     """The first word of text[start:end] and the next ones up to the first that is no verb
-    filler: all _next_word and _own_words_need_person read of the first one."""
+    filler or passive auxiliary: all _next_word, _own_words_need_person and
+    Scanner._thing_predicate read of the first one."""
     toks: list[Token] = []
     for m in word.finditer(text, start, end):
-        toks.append(Token(m.start(), m.end(), m.group()))
-        if len(toks) > 1 and toks[-1].lower not in lex.verb_fillers:
+        toks.append(_token_of(m))
+        if len(toks) > 1 and toks[-1].lower not in lex.verb_fillers and toks[-1].lower not in _PASSIVE_AUX:
             break
     return toks
 
@@ -443,12 +463,17 @@ def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, n
 
 _WHICH_AFTER = regex.compile(r"[ \t]*,?[ \t]*which\b")
 _WHO_AFTER = regex.compile(r"[ \t]*,?[ \t]*who\b")
+# The same without the word boundary, in the standard re module: a name is seldom followed by
+# either word, and re tells so faster; the regex module, whose word characters are the
+# scan's, settles the boundary only after a hit.
+_WHICH_NEAR = re.compile(r"[ \t]*,?[ \t]*which")
+_WHO_NEAR = re.compile(r"[ \t]*,?[ \t]*who")
 
 
 def _followed_by_which(text: str, end: int) -> bool:
     """A name followed by "which" is no person ("Benfica, which trained him"): English
     uses "who" for people."""
-    return bool(_WHICH_AFTER.match(text, end))
+    return _WHICH_NEAR.match(text, end) is not None and _WHICH_AFTER.match(text, end) is not None
 
 
 def _verb_follows(text: str, toks: list[Token], k: int, lex: Lexicon) -> bool:
@@ -464,7 +489,7 @@ def _verb_follows(text: str, toks: list[Token], k: int, lex: Lexicon) -> bool:
 
 def _followed_by_who(text: str, end: int) -> bool:
     """A lone capitalised word followed by "who" is a person ("a Jamaican who joined")."""
-    return bool(_WHO_AFTER.match(text, end))
+    return _WHO_NEAR.match(text, end) is not None and _WHO_AFTER.match(text, end) is not None
 
 
 def _person_noun_gender(word: str, lex: Lexicon) -> tuple[bool, str | None]:
@@ -486,6 +511,10 @@ _AUXILIARIES = frozenset({"has", "had", "is", "was", "will", "would", "can", "co
                           "might", "should", "must", "does", "did"})
 _COORDINATION = regex.compile(r"^\s*,?\s*(?:and|or|nor)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$",
                               regex.IGNORECASE)
+# Its opening in the standard re module, asked first of every gap between two mentions: few
+# gaps open with a conjunction, and re tells so faster (its \s holds every space of the regex
+# module's, and no other letter than a, d, n, o, r matches these words case aside).
+_COORDINATION_OPENS = re.compile(r"\s*,?\s*(?:and|or|nor)\s", re.IGNORECASE)
 
 
 def _looks_like_person_noun(word: str, lex: Lexicon) -> bool:
@@ -499,7 +528,9 @@ def _mark_coordinated(mentions: list[Mention], text: str) -> None:
     """"Labour and the Tories", "France or Germany": a coordinated pair is plural, so neither
     is the antecedent of he/she."""
     for a, b in zip(mentions, mentions[1:]):
-        if a.sent == b.sent and _COORDINATION.match(text[a.pos + len(a.text) : b.pos]):
+        gap_start = a.pos + len(a.text)
+        if (a.sent == b.sent and _COORDINATION_OPENS.match(text, gap_start, b.pos)
+                and _COORDINATION.match(text[gap_start : b.pos])):
             a.plural = b.plural = True
             a.coordinated = b.coordinated = True
 
@@ -612,20 +643,26 @@ class Scanner:
         self.doc, self.rule, self.lex = doc, rule, lex
         self.state = State()
         self._word = _word_pattern(doc.text)
-        self.pronouns = [_Pronoun(a, b, *PRONOUNS[w], doc.sentence_index(a))
+        self.pronouns = [_new_tuple(_Pronoun, (a, b, *PRONOUNS[w], doc.sentence_index(a)))
                          for a, b, w in _pronoun_words(self._word, doc.text, doc.prefix.end)]
         # Only pronouns are judged: the sentences after the last one's are never looked at.
         reach = self.pronouns[-1].sent + 1 if self.pronouns else 0
         self._paragraph_starts = [p.start for p in doc.paragraphs]
-        self.para_of = [self._paragraph(s.start) for s in doc.sentences[:reach]]
-        self.counted = [not _is_heading(doc.sentence_text(i)) for i in range(reach)]
+        self.counted = [not _is_heading(doc.text[s.start : s.end]) for s in doc.sentences[:reach]]
         self._counted_through = list(itertools.accumulate(self.counted))  # a distance is a difference
-        self._words: dict[int, list[Token]] = {}  # sentence -> its words (the gate reads some first)
+        # (sentence, end or None) -> its words (the gate reads some first, some up to a pronoun)
+        self._words: dict[tuple[int, int | None], list[Token]] = {}
         self._readings: dict[tuple[int, int | None], tuple[list[Mention], list[Mention]]] = {}
 
     def _paragraph(self, pos: int) -> int:
         k = bisect.bisect_right(self._paragraph_starts, pos) - 1
         return k if k >= 0 and pos < self.doc.paragraphs[k].end else -1
+
+    def _same_paragraph(self, a: int, b: int) -> bool:
+        """True when sentences ``a`` and ``b`` are in one paragraph (worked out when asked: a
+        distance mostly settles the question first)."""
+        sentences = self.doc.sentences
+        return self._paragraph(sentences[a].start) == self._paragraph(sentences[b].start)
 
     def run(self) -> list[Candidate]:
         first = self._last_possible_first(self.pronouns)
@@ -638,13 +675,20 @@ class Scanner:
             found.extend(self._sentence(i, self._sentence_words(i)))
         return found
 
-    def _sentence_words(self, i: int) -> list[Token]:
-        words = self._words.get(i)
+    def _sentence_words(self, i: int, end: int | None = None) -> list[Token]:
+        """The words of sentence ``i``; with ``end``, those that end by offset ``end`` (the gate
+        reads most sentences only up to a pronoun: the words after it are not looked for)."""
+        words = self._words.get((i, end))
         if words is None:
-            span = self.doc.sentences[i]
-            start = max(span.start, self.doc.prefix.end)  # a metadata prefix is no part of the prose
-            words = _tokens(self._word, self.doc.text, start, span.end) if start < span.end else []
-            self._words[i] = words
+            whole = self._words.get((i, None))
+            if whole is not None:
+                words = whole[: bisect.bisect_right(whole, end, key=_token_end)]
+            else:
+                span = self.doc.sentences[i]
+                start = max(span.start, self.doc.prefix.end)  # a metadata prefix is no part of the prose
+                stop = span.end if end is None else end
+                words = _tokens(self._word, self.doc.text, start, stop) if start < stop else []
+            self._words[i, end] = words
         return words
 
     def _mentions_of(self, i: int, toks: list[Token],
@@ -656,10 +700,11 @@ class Scanner:
             m = _classify_run(text, toks, a, b, i, names, lex)
             if m is not None:
                 out.append((a, m))
+        nouns = lex.nouns
         for k, t in enumerate(toks):
             if t.capitalised:
                 continue
-            noun = lex.noun(t.lower)
+            noun = nouns[t.lower]
             if noun is not None:
                 person, gender, plural, thing = noun
                 out.append((k, Mention(i, t.start, person, gender, t.text, plural=plural, thing=thing,
@@ -782,7 +827,7 @@ class Scanner:
         if role == "subject" and nxt in lex.mental_verbs:
             near = [m for m in mentions
                     if _compatible(m, gender) and self._distance(m.sent, i) <= lex.lookback]
-            if any(self.para_of[m.sent] == self.para_of[i] for m in near):
+            if any(self._same_paragraph(m.sent, i) for m in near):
                 return None  # "he believes", with a man named earlier in the paragraph
             if near:  # named in an earlier paragraph: "she believes" may still be the group's
                 if anchor is not None and anchor.chain_of is not None:
@@ -805,7 +850,7 @@ class Scanner:
         why = "no person of that gender in the text before"
         if anchor is not None:
             d = self._distance(anchor.sent, i)
-            if d <= 1 or self.para_of[anchor.sent] == self.para_of[i]:
+            if d <= 1 or self._same_paragraph(anchor.sent, i):
                 return None
             conf *= lex.distance_factor.get(d, 1.0)
             why = f"the last person of that gender is {d} sentences back"
@@ -857,24 +902,26 @@ class Scanner:
         near = prev is not None and self._in_reach(prev.sent, i)  # left alone: a person of its gender
         if near and not relative:
             return False
-        lead = _leading_tokens(self._word, doc.text, p.start, span.end, lex)
+        lead = _leading_tokens(self._word, doc.text, p.start, span.end, lex)  # lead[0] is the pronoun
         if _own_words_need_person(doc.text, lead, 0, p.role, _next_word(lead, 0, lex), lex):
             return False
-        toks = self._sentence_words(i)
-        k = next(n for n, t in enumerate(toks) if t.start == p.start)
         # the clause as _judge reads it, with the person anywhere before it (-1); the reading's
         # non-persons are the scan's own
-        if relative and _whose_shadow(doc.text, toks, -1, k, self._reading(i)[0], lex) is not None:
-            return True
+        if relative:
+            toks = self._sentence_words(i)
+            k = next(n for n, t in enumerate(toks) if t.start == p.start)
+            if _whose_shadow(doc.text, toks, -1, k, self._reading(i)[0], lex) is not None:
+                return True
         if near:
             return False
         # the words up to the pronoun tell what comes before it, unless a name may run on
         # through it ("Smith He’s")
-        upto = k + 1 if toks[k].lower in PRONOUNS and toks[k].lower not in lex.name_connectors else None
-        thing_ok = p.role == "subject" and self._thing_predicate(toks, k)
+        upto = p.end if lead[0].lower in PRONOUNS and lead[0].lower not in lex.name_connectors else None
+        thing_ok = p.role == "subject" and self._thing_predicate(lead, 0)
         if not self._subject_may_be_antecedent(i, p.start, thing_ok, upto):
             return False
-        if not (p.role == "subject" and k == 0) and any(
+        opens_sentence = p.role == "subject" and len(self._sentence_words(i, p.end)) == 1
+        if not opens_sentence and any(
                 m.pos > p.start and _surely_compatible(m, p.gender)
                 and (m.text[:1].isupper() or not m.oblique) for m in self._reading(i)[0]):
             return False  # a person later in the sentence
@@ -886,7 +933,7 @@ class Scanner:
         sentence, the one before or the same paragraph, within ``lookback``. So does any
         later person, who is nearer still."""
         d = self._distance(j, i)
-        return d <= self.lex.lookback and (j == i or d <= 1 or self.para_of[j] == self.para_of[i])
+        return d <= self.lex.lookback and (j == i or d <= 1 or self._same_paragraph(j, i))
 
     def _person_in_reach(self, p: _Pronoun, others: list[int], upto: int | None) -> bool:
         """True when a person who stays compatible with ``p`` whatever the scan learns is in
@@ -921,11 +968,11 @@ class Scanner:
         """Sentence ``i`` as any scan reads it, whatever names it has learnt: its names and nouns
         (a lone capitalised word taken for a name seen before is marked ``by_name``: the scan may
         also pass it over), and those with its pronouns, persons as when left alone. With
-        ``upto``, of its first ``upto`` words only: the same mentions before the last of them
-        when no name runs on past it."""
+        ``upto``, of its words that end by offset ``upto`` only: the same mentions before the
+        last of them when no name runs on past it."""
         reading = self._readings.get((i, upto))
         if reading is None:
-            toks = self._sentence_words(i)[:upto]
+            toks = self._sentence_words(i, upto)
             nouns = [m for _, m in self._mentions_of(i, toks, _EveryName())]
             pronouns = []
             for t in toks:
@@ -955,6 +1002,12 @@ def _starts_word(word: _WordPattern, text: str, pos: int) -> bool:
     return not (text[pos - 1] in "'’-" and pos >= 2 and word.match(text, pos - 2))
 
 
+def _plain_edge(text: str, i: int) -> bool:
+    """True when text[i], next to a match of _PRONOUN_AT_H (which has no ASCII letter or digit
+    there), is an ASCII character no word holds, or is beyond the text: the word ends there."""
+    return not 0 <= i < len(text) or (text[i] < "\x80" and text[i] not in "'-")
+
+
 def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int, int, str]]:
     """(start, end, pronoun) of the words from offset ``start`` on that the scan takes for
     pronouns ("He’s" is "he"). The search runs on the lower-cased text, much faster than
@@ -966,15 +1019,22 @@ def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int,
                 for t in _tokens(word, text, start, len(text)) if t.lower in _PRONOUN_FORMS]
     found = []
     for m in _PRONOUN_AT_H.finditer(lowered, start):
-        pos = m.start()
+        pos, end = m.span()
         if pos and lowered[pos - 1] == "s":  # the "h" of "she"
             pos -= 1
-        if pos < start or not _starts_word(word, text, pos):
+        if pos < start:
             continue
-        w = word.match(text, pos)
-        pronoun = _PRONOUN_FORMS.get(w.group().lower())
+        if _plain_edge(text, pos - 1) and _plain_edge(text, end):
+            # the match is the whole word: no letter, digit or joiner next to it
+            form = lowered[pos:end]
+        elif _starts_word(word, text, pos):
+            w = word.match(text, pos)
+            form, end = w.group().lower(), w.end()
+        else:
+            continue
+        pronoun = _PRONOUN_FORMS.get(form)  # not "shim", "sher"
         if pronoun is not None:
-            found.append((pos, w.end(), pronoun))
+            found.append((pos, end, pronoun))
     return found
 
 
