@@ -37,9 +37,11 @@ META_FIELD = "mtnorm"
 MT_SIGNAL_CATEGORIES = frozenset(CATEGORIES) - {"encoding", "boilerplate"}
 MT_MIN_CONFIDENCE = 0.5
 # A chunk is the unit of work sent to a worker: small enough to keep memory bounded and the
-# progress bar moving, large enough that inter-process traffic stays cheap.
+# progress bar moving, large enough that inter-process traffic stays cheap. The byte bound
+# (a quarter of a second of work or so) keeps the chunks of a corpus of long documents from
+# being few and uneven: the last one would keep one worker busy while the others wait.
 CHUNK_LINES = 64
-CHUNK_BYTES = 4 << 20
+CHUNK_BYTES = 256 << 10
 MODES = ("check", "fix")
 
 
@@ -373,14 +375,33 @@ _STATES: list[CorpusOptions] = []
 _INIT_ERROR: BaseException | None = None
 
 
-def _init_worker(states: list[CorpusOptions]) -> None:
+def _init_worker(states: list[CorpusOptions], expected: int = 0) -> None:
+    """Build each input group's Normalizer (the rules compiled now, once, rather than on the
+    first document) and tell its rules' Hyperscan scanner that the run holds about
+    ``expected`` bytes of text (0: unknown): if a run of that size would load or compile the
+    database along the way, it does so now (see RuleScanner.prepare). :func:`ordered_map`
+    runs this in the parent first, so forked workers inherit the database and spawned ones
+    find it in the user cache."""
     global _STATES, _INIT_ERROR
     _STATES = states
-    try:  # compile the rules now, once, rather than on the first document
+    try:
         for s in states:
-            normalizer_for(s.options)
+            normalizer_for(s.options).index.scanner.prepare(expected)
     except Exception as exc:  # raised with the first task: a failing initializer would respawn forever
         _INIT_ERROR = exc
+
+
+def input_size(paths: Iterable[str]) -> int:
+    """About how many bytes of text the input files hold: their size on disk (a gzip file
+    counts compressed, standard input not at all)."""
+    total = 0
+    for path in paths:
+        if path != "-":
+            try:
+                total += os.path.getsize(path)
+            except OSError:
+                pass  # reported when it is read
+    return total
 
 
 def _run_task(task: tuple) -> tuple:
@@ -402,14 +423,14 @@ def ordered_map(fn: Callable, tasks: Iterable, jobs: int, initializer: Callable,
 
     Not ``Pool.imap``: its feeder thread reads the whole task iterable ahead of the workers, so
     a large corpus would end up in memory. Here at most ``window`` tasks are in flight. Each
-    worker has its Normalizer built once, by ``initializer``.
+    worker has its Normalizer built once, by ``initializer``, which runs here first.
     """
+    initializer(*initargs)
     if jobs <= 1:
-        initializer(*initargs)
         yield from map(fn, tasks)
         return
     window = window or jobs * 4
-    ctx = _start_method(initializer, initargs)
+    ctx = _start_method()
     with ctx.Pool(jobs, initializer=initializer, initargs=initargs) as pool:
         pending: deque = deque()
         for task in tasks:
@@ -420,12 +441,13 @@ def ordered_map(fn: Callable, tasks: Iterable, jobs: int, initializer: Callable,
             yield pending.popleft().get()
 
 
-def _start_method(initializer: Callable, initargs: tuple):
+def _start_method():
     """Fork when it is safe, spawn otherwise.
 
-    A forked worker starts at once with the rules the parent compiled (the initializer runs
-    here first, so the workers' call finds them built) and langdetect's profiles loaded; a
-    spawned one imports mtnorm and builds its Normalizer again, about a second each. Fork is
+    A forked worker starts at once with what the parent prepared: the rules compiled, the
+    Hyperscan database of a large enough run (the initializer ran in the parent first, so the
+    workers' call finds them ready) and langdetect's profiles loaded; a spawned one imports
+    mtnorm and builds its Normalizer again, about a second each. Fork is
     only safe on Linux in a process that runs no other thread: a fork copies the parent's
     threads (onnxruntime's, tokenizers') in an undefined state, so a parent that has loaded
     the model, or runs threads of its own (a library caller's), spawns.
@@ -435,7 +457,6 @@ def _start_method(initializer: Callable, initargs: tuple):
     embeddings = sys.modules.get(f"{__package__}.embeddings")  # not imported: no model loaded
     model_loaded = embeddings is not None and any(e.loaded for e in embeddings._ENCODERS.values())
     if sys.platform.startswith("linux") and threading.active_count() == 1 and not model_loaded:
-        initializer(*initargs)
         # langdetect's language profiles (pure Python, ~0.3 s) are loaded here once rather
         # than in every worker that meets its first doubtful document
         from .language import langdetect_language
@@ -650,7 +671,8 @@ def run_jsonl(sources: list[str], states: list[CorpusOptions], out: IO[bytes] | 
                 if stream is not sys.stdin.buffer:
                     stream.close()
 
-    for i, first, outcomes in ordered_map(_run_task, tasks(), jobs, _init_worker, (states,)):
+    initargs = (states, input_size(sources))
+    for i, first, outcomes in ordered_map(_run_task, tasks(), jobs, _init_worker, initargs):
         name = "<stdin>" if sources[i] == "-" else sources[i]
         found = 0
         for n, lo in enumerate(outcomes):
@@ -684,8 +706,8 @@ def run_files(tasks: list[tuple[int, FileTask]], states: list[CorpusOptions], *,
     progress = progress or Progress(enabled=False)
     work = (("file", i, t) for i, t in tasks)
     try:
-        for i, task, result in ordered_map(_run_task, work, min(jobs, max(len(tasks), 1)),
-                                           _init_worker, (states,)):
+        for i, task, result in ordered_map(_run_task, work, min(jobs, max(len(tasks), 1)), _init_worker,
+                                           (states, input_size(t.path for _, t in tasks))):
             progress.update(docs=1, findings=len(result.outcome.findings) if result.outcome else 0)
             yield task, states[i], result
     finally:
@@ -878,7 +900,8 @@ def run_parquet(source: str, dest: str, copts: CorpusOptions, *, jobs: int = 1, 
     row = 0
     with out as fh:
         writer = None
-        for _i, n, (texts, metas, tallies) in ordered_map(_run_task, tasks(), jobs, _init_worker, ([copts],)):
+        initargs = ([copts], input_size(dataset.files))
+        for _i, n, (texts, metas, tallies) in ordered_map(_run_task, tasks(), jobs, _init_worker, initargs):
             table = replace_columns(pa.Table.from_batches([batches.popleft()]), copts, texts, metas)
             writer = writer or pq.ParquetWriter(fh, table.schema)
             writer.write_table(table)

@@ -336,6 +336,17 @@ class RuleScanner:
             scratch = self._local.scratch = hyperscan.Scratch(self._db)
         self._db.scan(data, match_event_handler=callback, scratch=scratch)
 
+    def prepare(self, expected: int) -> bool:
+        """Load or compile the database now if the run will have done so by the time it has
+        seen ``expected`` more bytes of text: a caller that knows its input's size (a corpus
+        run) then scans all of it, and worker processes forked afterwards share the database
+        instead of each loading or compiling it. True when ready."""
+        if self._state == "new" and self._seen + expected >= self._load_after:
+            self._prepare(expected)
+            with self._lock:
+                self._seen -= expected  # announced, not seen: the thresholds count text scanned
+        return self._state == "ready"
+
     def _prepare(self, size: int) -> bool:
         """Load or compile the database once the run has seen enough text; True when ready."""
         if self._state == "off":
