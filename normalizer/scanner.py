@@ -23,7 +23,8 @@ anchor path.
 Compiling the database takes seconds for hundreds of rules, so it is compiled only when a run
 has seen enough text to pay it back (:data:`COMPILE_AFTER_BYTES`) and then kept in the user
 cache, keyed by the patterns, where later runs that see more than :data:`LOAD_AFTER_BYTES`
-load it in milliseconds.
+load it in milliseconds. A caller that knows how much text is coming (a corpus run, before
+it forks its workers) says so with :meth:`RuleScanner.prepare` and gets it at once.
 ``MTNORM_HYPERSCAN=0`` turns the scanner off; ``=1`` compiles at once, whatever the text seen.
 """
 
