@@ -22,7 +22,7 @@ from .context import RunContext, make_finding
 from .document import Document
 from .findings import Finding
 from .phrases import render_suggestion
-from .prefilter import needle_sets, needles, view
+from .prefilter import scan_prefilter, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
 from .scanner import RuleScanner
 
@@ -71,11 +71,12 @@ class AnchorMatcher:
         # there (prefilter.needle_sets; None: no prefilter, run on every paragraph). All the
         # needles go into one automaton over the paragraphs' views: one pass per document
         # tells which rule may match in which paragraph.
-        self.scan_sets = [needle_sets(r.regex.pattern, r.regex.flags) for r in self.scan_rules]
         # Without needle sets in the view (a rule about a narrow no-break space, which the view
         # turns into a space), needles in the raw text: str.find per paragraph. None: none.
-        self.raw_needles = [needles(r.regex.pattern, r.regex.flags) if sets is None else None
-                            for r, sets in zip(self.scan_rules, self.scan_sets)]
+        # (Shipped rules come with both worked out when parsed: see Rule.scan_prefilter.)
+        prefilters = [r.scan_prefilter or scan_prefilter(r.regex.pattern, r.regex.flags) for r in self.scan_rules]
+        self.scan_sets = [sets for sets, _ in prefilters]
+        self.raw_needles = [raw for _, raw in prefilters]
         owners: dict[str, list[tuple[int, int]]] = defaultdict(list)  # needle -> (rule, set bit)
         for k, sets in enumerate(self.scan_sets):
             for bit, group in enumerate(sets or ()):

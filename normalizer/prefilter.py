@@ -132,6 +132,14 @@ def needle_sets(pattern: str, flags: int = 0, limit: int = 3) -> tuple[frozenset
     return tuple(c for c, _, _ in chosen) or None
 
 
+def scan_prefilter(pattern: str, flags: int = 0) -> tuple:
+    """(needle sets in the view, raw-text needles) for a regex run on whole paragraphs: the
+    needle sets when there are some, else the raw needles (a rule about a narrow no-break
+    space, which the view turns into a space); (None, None): no prefilter."""
+    sets = needle_sets(pattern, flags)
+    return sets, (needles(pattern, flags) if sets is None else None)
+
+
 def _set_weight(needles: frozenset[str]) -> tuple[float, tuple[str, ...]]:
     return sum(map(_view_weight, needles)), tuple(sorted(needles))  # ties broken by the strings
 

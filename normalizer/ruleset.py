@@ -31,6 +31,7 @@ import yaml
 from .errors import RuleError
 from .findings import CATEGORIES, LEVELS, SEVERITIES
 from .phrases import CompiledPhrase, PhraseError, compile_phrase
+from .prefilter import scan_prefilter
 
 KINDS = ("phrase", "pattern", "detector")
 # Where the shipped rules live: inside the wheel, or beside the package in a checkout.
@@ -127,6 +128,9 @@ class Rule:
     phrases: list[CompiledPhrase] = field(default_factory=list, repr=False)
     regex: Any = field(default=None, repr=False)
     unless_rx: list[Any] = field(default_factory=list, repr=False)
+    # A pattern rule without anchors: the literal prefilter of its regex (prefilter.scan_prefilter),
+    # worked out when the rule is parsed and so kept in the parsed-rules cache, not at each start.
+    scan_prefilter: tuple | None = field(default=None, repr=False)
     unless_sentence_rx: list[Any] = field(default_factory=list, repr=False)
     requires_rx: list[Any] = field(default_factory=list, repr=False)
 
@@ -291,6 +295,8 @@ def _compile(rule: Rule) -> None:
         if not rule.pattern:
             raise RuleError(path, "a pattern rule needs 'pattern'", rid, "pattern")
         rule.regex = _check_regex(path, rid, "pattern", rule.pattern, flags)
+        if not rule.anchors:
+            rule.scan_prefilter = scan_prefilter(rule.regex.pattern, rule.regex.flags)
         for tmpl in rule.suggest:
             for name in re.findall(r"\{(\w+)\}", tmpl):
                 if not name.isdigit() and name not in rule.regex.groupindex:
@@ -415,7 +421,7 @@ def load_rules(extra_dirs: Iterable[Path] = (), builtin: bool = True) -> RuleSet
 # Parsing YAML and compiling phrases is most of what loading the shipped rules costs a cold
 # start, so the parsed shipped rules are pickled in the user cache, keyed like a .pyc by the
 # stamps of the rule files and of the code that parses them. Any problem is only a miss.
-_PARSING_CODE = ("ruleset.py", "phrases.py", "inflect.py", "findings.py")
+_PARSING_CODE = ("ruleset.py", "phrases.py", "inflect.py", "findings.py", "prefilter.py")
 
 
 def _parsed_cache_file(stamps: tuple) -> Path | None:
