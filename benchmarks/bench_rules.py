@@ -121,7 +121,7 @@ def main() -> None:
             cpu, found, startup = time_matching(index, docs)
             results[label] = cpu
             prepared = f"; database ready in {startup:.1f} s CPU" if mode == "1" else ""
-            print(f"  {label:18s} {len(index.ruleset.rules):5d} rules, {len(index.anchor_words):5d} anchors: "
+            print(f"  {label:18s} {len(index.ruleset.rules):5d} rules, {len(index.anchors.anchor_words):5d} anchors: "
                   f"{cpu:.3f} s CPU -> {size / cpu:6.1f} MB/s, {found} findings{prepared}")
         shipped = size / results["shipped"]
         many = size / results[f"shipped + {large}"]

@@ -33,6 +33,27 @@ def user_cache_dir() -> Path:
     return Path(base)
 
 
+def write_cache_file(path: Path, data: bytes) -> bool:
+    """Write a cache file atomically (a temporary file in the same directory, then a rename),
+    best effort: False when it could not be written, and no temporary file is left behind."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+
+
 CACHE_ENTRIES = 8  # versions of one cache kept: two checkouts of mtnorm must not evict each other
 
 
@@ -125,17 +146,9 @@ class PrototypeStore:
         import numpy as np
 
         path = directory / f"prototypes-{key}.npz"
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            buf = io.BytesIO()
-            np.savez(buf, **self._mem)
-            fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(buf.getvalue())
-            os.replace(tmp, path)
-            return path
-        except OSError:
-            return None
+        buf = io.BytesIO()
+        np.savez(buf, **self._mem)
+        return path if write_cache_file(path, buf.getvalue()) else None
 
 
 @dataclass

@@ -204,14 +204,6 @@ class RuleIndex:
             self._detectors[key] = found
         return found
 
-    @property
-    def anchor_words(self) -> list[str]:
-        return self.anchors.anchor_words
-
-    @property
-    def scan_rules(self) -> list[Rule]:
-        return self.anchors.scan_rules
-
     def targets(self, doc: Document) -> tuple[list[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
         """Where each rule's regex has to run in ``doc``: (rule id, span) for anchored rules,
         sorted, and (rule, paragraph) for scan rules in rule then text order."""

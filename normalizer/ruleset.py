@@ -20,7 +20,6 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -450,13 +449,10 @@ def _write_parsed(path: Path | None, rs: RuleSet) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((rs.digest, rs.rules), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        data = pickle.dumps((rs.digest, rs.rules), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
         return
-    from .confirm import prune_cache
+    from .confirm import prune_cache, write_cache_file
 
-    prune_cache("rules-*.pickle")  # earlier versions of the rules, a few kept for other checkouts
+    if write_cache_file(path, data):
+        prune_cache("rules-*.pickle")  # earlier versions of the rules, a few kept for other checkouts

@@ -39,17 +39,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
-try:  # Python 3.11+
-    from re import _constants as _c
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-
 import regex
 
-from .confirm import prune_cache, user_cache_dir
-from .prefilter import _REGEX_ONLY_SYNTAX
+from .confirm import prune_cache, user_cache_dir, write_cache_file
+from .prefilter import _REGEX_ONLY_SYNTAX, _c, _sre_parse
 
 # A run that checks a few articles (a pre-commit hook) never touches Hyperscan: importing it and
 # loading a cached database take 50-100 ms, the anchor path costs about 0.2 ms an article.
@@ -87,7 +80,7 @@ def relax(pattern: str, flags: int = 0) -> str:
     except (re.error, ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise Unsupported(str(exc)) from exc
     icase = bool(parsed.state.flags & re.IGNORECASE)
-    body = _Relaxer(flags).edge(list(parsed), icase, True, True)
+    body = _Relaxer().edge(list(parsed), icase, True, True)
     if not body:
         raise Unsupported("matches the empty string")
     return "(?i:" + body + ")" if icase else body
@@ -119,8 +112,7 @@ def _ascii_class(codes: Iterable[int]) -> str:
 
 
 class _Relaxer:
-    def __init__(self, flags: int):
-        self.flags = flags
+    """The rewriting, item by item of the standard library's parse of the pattern."""
 
     def edge(self, items: list, icase: bool, start: bool, end: bool) -> str:
         """A sequence at the start and/or end of the pattern. The positive lookbehind right
@@ -163,18 +155,10 @@ class _Relaxer:
         return "".join(self.node(op, av, icase) for op, av in items)
 
     def node(self, op, av, icase: bool) -> str:
-        if op is _c.LITERAL:
-            if av < 128:  # case is Hyperscan's (?i:) where the pattern is case-insensitive
-                return chr(av) if chr(av).isalnum() else _byte_escape(av)
-            return self.charset([(op, av)], icase)
-        if op is _c.NOT_LITERAL:  # every character but one: the one is left out only if ASCII
-            return self.join_class(set(range(128)) - {av}, [], True) if av < 128 else _ANY
-        if op is _c.ANY:
-            return _ANY
-        if op is _c.IN:
-            return self.charset(list(av), icase)
-        if op is _c.CATEGORY:
-            return self.charset([(op, av)], icase)
+        if op is _c.LITERAL and av < 128:  # case is Hyperscan's (?i:) where the pattern is case-insensitive
+            return chr(av) if chr(av).isalnum() else _byte_escape(av)
+        if op in _ONE_CHARACTER:
+            return self.charset(op, av, icase)
         if op in _ZERO_WIDTH:
             return ""
         if op is _c.SUBPATTERN:
@@ -190,8 +174,8 @@ class _Relaxer:
                 # non-ASCII characters as any bytes >= 0x80, so at least ``lo`` bytes and no
                 # upper bound. Hyperscan compiles this far faster than alternatives of byte
                 # sequences, and it matches every run the original matches.
-                ascii_codes, non_ascii = self.members(list(body), icase)
-                byte_class = _ascii_class(ascii_codes | (set(range(0x80, 0x100)) if non_ascii else set()))
+                ascii_codes, exact, any_non_ascii = self.members(*body[0], icase)
+                byte_class = _ascii_class(ascii_codes | (set(range(0x80, 0x100)) if exact or any_non_ascii else set()))
                 return byte_class + ("*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}")
             inner = self.seq(body, icase)
             if not inner:
@@ -212,48 +196,36 @@ class _Relaxer:
             return "(?:" + self.seq(yes, icase) + "|" + (self.seq(no, icase) if no else "") + ")"
         raise Unsupported(f"regular-expression operator {op}")
 
-    def members(self, items: list, icase: bool) -> tuple[set[int], bool]:
-        """The ASCII code points a one-character item matches, and whether it may match a
-        non-ASCII character."""
-        op, av = items[0]
-        if op is _c.LITERAL:
-            return self.members([(_c.IN, [(op, av)])], icase)
+    @staticmethod
+    def members(op, av, icase: bool) -> tuple[set[int], set[str], bool]:
+        """What a one-character item matches: the ASCII code points, found by asking the regex
+        module itself; the non-ASCII characters it lists (without case to fold); and whether it
+        may match other non-ASCII characters."""
         if op is _c.NOT_LITERAL:
-            return set(range(128)) - {av}, True
+            return set(range(128)) - {av}, set(), True
         if op is _c.ANY:
-            return set(range(128)), True
-        if op is _c.CATEGORY:
-            return self.members([(_c.IN, [(op, av)])], icase)
-        body = list(av)
-        negate = bool(body) and body[0][0] is _c.NEGATE
-        source = "[" + ("^" if negate else "") + "".join(_item_source(o, a) for o, a in body[negate:]) + "]"
-        probe = regex.compile(source, (regex.IGNORECASE if icase else 0) | regex.V0)
-        non_ascii = negate or any(o is _c.CATEGORY or (o is _c.LITERAL and a >= 128) or (o is _c.RANGE and a[1] >= 128)
-                                  for o, a in body)
-        return {c for c in range(128) if probe.match(chr(c))}, non_ascii
-
-    def charset(self, items: list, icase: bool) -> str:
-        """A one-character item as a byte pattern: the ASCII characters it matches, found by
-        asking the regex module itself; for non-ASCII characters, the exact ones when the item
-        lists them (no case to fold), else any non-ASCII character."""
+            return set(range(128)), set(), True
+        items = list(av) if op is _c.IN else [(op, av)]
         negate = bool(items) and items[0][0] is _c.NEGATE
         body = items[1:] if negate else items
-        source = "[" + ("^" if negate else "") + "".join(_item_source(op, av) for op, av in body) + "]"
+        source = "[" + ("^" if negate else "") + "".join(_item_source(o, a) for o, a in body) + "]"
         probe = regex.compile(source, (regex.IGNORECASE if icase else 0) | regex.V0)
         ascii_codes = {c for c in range(128) if probe.match(chr(c))}
         exact: set[str] = set()
         any_non_ascii = negate
-        for op, av in ([] if negate else body):
-            if op is _c.CATEGORY and av == _c.CATEGORY_SPACE:
+        for o, a in ([] if negate else body):
+            if o is _c.CATEGORY and a == _c.CATEGORY_SPACE:
                 exact.update(SPACE_NON_ASCII)
-            elif op is _c.LITERAL and av >= 128 and not (icase and chr(av).lower() != chr(av).upper()):
-                exact.add(chr(av))
-            elif op is _c.CATEGORY or (op is _c.LITERAL and av >= 128) or (op is _c.RANGE and av[1] >= 128):
+            elif o is _c.LITERAL and a >= 128 and not (icase and chr(a).lower() != chr(a).upper()):
+                exact.add(chr(a))
+            elif o is _c.CATEGORY or (o is _c.LITERAL and a >= 128) or (o is _c.RANGE and a[1] >= 128):
                 any_non_ascii = True
-        return self.join_class(ascii_codes, exact, any_non_ascii)
+        return ascii_codes, exact, any_non_ascii
 
-    @staticmethod
-    def join_class(ascii_codes: set[int], exact: set[str] | list[str], any_non_ascii: bool) -> str:
+    def charset(self, op, av, icase: bool) -> str:
+        """A one-character item as a byte pattern: a non-ASCII character as its bytes when the
+        item lists it, else as any run of bytes >= 0x80."""
+        ascii_codes, exact, any_non_ascii = self.members(op, av, icase)
         options = [_ascii_class(ascii_codes)] if ascii_codes else []
         options += [_NON_ASCII] if any_non_ascii else _utf8_alternatives(exact)
         if not options:
@@ -270,8 +242,8 @@ def _utf8_alternatives(chars) -> list[str]:
         by_lead[b[:-1]].add(b[-1])
     out = []
     for lead, last in sorted(by_lead.items()):
-        head = "".join(f"\\x{x:02x}" for x in lead)
-        tail = f"\\x{min(last):02x}" if len(last) == 1 else _ascii_class(last)
+        head = "".join(map(_byte_escape, lead))
+        tail = _byte_escape(min(last)) if len(last) == 1 else _ascii_class(last)
         out.append(head + tail)
     return out
 
@@ -409,6 +381,9 @@ def _compile(patterns: list[tuple[str, int]]):
         except Unsupported:
             continue
 
+    if not relaxed:
+        return [], None
+
     def build(group):
         db = hyperscan.Database()
         db.compile(expressions=[p for _, p in group], ids=[i for i, _ in group], elements=len(group),
@@ -459,13 +434,6 @@ def _read_cache(key: str):
 
 
 def _write_cache(key: str, covered: list[int], blob: bytes) -> None:
-    """Atomic write; only the newest few databases are kept (confirm.prune_cache)."""
-    path = _cache_file(key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(pickle.dumps((covered, blob), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        return
-    prune_cache("hyperscan-*.db")
+    """Only the newest few databases are kept (confirm.prune_cache)."""
+    if write_cache_file(_cache_file(key), pickle.dumps((covered, blob), protocol=pickle.HIGHEST_PROTOCOL)):
+        prune_cache("hyperscan-*.db")
