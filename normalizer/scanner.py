@@ -16,6 +16,14 @@ non-ASCII characters. The original regex then runs, as before, on each span wher
 one ended, so findings are exactly those of the anchor path (``tests/test_scanner.py`` runs both).
 A rule the rewrite cannot handle, or that Hyperscan rejects, keeps the anchor path.
 
+Most rules are words joined by white space (``said\\s+to\\s+the``). Hyperscan finds
+those several times faster as one literal ("said to the") than as words joined by runs of a
+byte class, so they are relaxed for the document's *space view* (:func:`space_view`), in
+which every run of white space within a line is one plain space, and scanned there; offsets
+are mapped back. The few rules that tell white spaces apart (narrow no-break spaces) or need
+two in a row have a second database, scanned over the text itself. On the BBC corpus that
+is 30 -> 7 ms a MB of scanning for the shipped rules.
+
 Case: Hyperscan folds ASCII letters only, while the ``regex`` module also folds three other
 characters to ASCII letters (:data:`FOLDS_TO_ASCII`); a document holding one of them takes the
 anchor path.
@@ -30,6 +38,7 @@ it forks its workers) says so with :meth:`RuleScanner.prepare` and gets it at on
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import pickle
@@ -62,14 +71,26 @@ _OTHER_PROPERTY = re.compile(r"(?<!\\)(?:\\\\)*\\[pP]\{")
 # The non-ASCII characters the regex module's \s matches (checked in tests/test_scanner.py).
 SPACE_NON_ASCII = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
+# The space view (space_view): white space within a line, all of it one plain space there. A
+# line break stays: no span a rule runs on holds one (a paragraph is a line).
+_INLINE_SPACES = "\t\x0b\x0c\r " + SPACE_NON_ASCII
+_ASCII_SPACES = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20}
+_VIEW_SPACE = ({0x20}, set(), False)  # what members_in_view says of an item matching only spaces
+
 
 class Unsupported(ValueError):
     """The pattern uses something :func:`relax` cannot widen safely."""
 
 
-def relax(pattern: str, flags: int = 0) -> str:
+def relax(pattern: str, flags: int = 0, view: bool = False) -> str:
     """A Hyperscan pattern (over UTF-8 bytes) that matches wherever ``pattern`` matches in a
-    span of a text, ending at the same place or later inside the span."""
+    span of a text, ending at the same place or later inside the span.
+
+    ``view``: a pattern for the text's :func:`space_view` instead, in which every white space
+    is one plain space: ``\\s+`` becomes a literal space, and "said to the" one literal that
+    Hyperscan finds several times faster than words joined by runs of a byte class. A pattern
+    that tells white spaces apart (a rule about narrow no-break spaces) or that may match two
+    in a row (``\\s\\s+``: a view has only one) raises Unsupported."""
     pattern = _LETTER_PROPERTY.sub(r"\1\\w", pattern)
     if _OTHER_PROPERTY.search(pattern):
         raise Unsupported("a Unicode property other than a letter category")
@@ -80,10 +101,13 @@ def relax(pattern: str, flags: int = 0) -> str:
     except (re.error, ValueError, TypeError, OverflowError, RecursionError) as exc:
         raise Unsupported(str(exc)) from exc
     icase = bool(parsed.state.flags & re.IGNORECASE)
-    body = _Relaxer().edge(list(parsed), icase, True, True)
+    body = _Relaxer(view).edge(list(parsed), icase, True, True)
     if not body:
         raise Unsupported("matches the empty string")
-    return "(?i:" + body + ")" if icase else body
+    relaxed = "(?i:" + body + ")" if icase else body
+    if view and _spaces_may_touch(_sre_parse.parse(relaxed)):
+        raise Unsupported("may match two white spaces in a row")
+    return relaxed
 
 
 _ZERO_WIDTH = (_c.AT, _c.ASSERT, _c.ASSERT_NOT)
@@ -113,6 +137,9 @@ def _ascii_class(codes: Iterable[int]) -> str:
 
 class _Relaxer:
     """The rewriting, item by item of the standard library's parse of the pattern."""
+
+    def __init__(self, view: bool = False):
+        self.view = view
 
     def edge(self, items: list, icase: bool, start: bool, end: bool) -> str:
         """A sequence at the start and/or end of the pattern. The positive lookbehind right
@@ -155,7 +182,7 @@ class _Relaxer:
         return "".join(self.node(op, av, icase) for op, av in items)
 
     def node(self, op, av, icase: bool) -> str:
-        if op is _c.LITERAL and av < 128:  # case is Hyperscan's (?i:) where the pattern is case-insensitive
+        if op is _c.LITERAL and av < 128 and not (self.view and chr(av) in _INLINE_SPACES):  # case is Hyperscan's (?i:) where the pattern is case-insensitive
             return chr(av) if chr(av).isalnum() else _byte_escape(av)
         if op in _ONE_CHARACTER:
             return self.charset(op, av, icase)
@@ -174,7 +201,9 @@ class _Relaxer:
                 # non-ASCII characters as any bytes >= 0x80, so at least ``lo`` bytes and no
                 # upper bound. Hyperscan compiles this far faster than alternatives of byte
                 # sequences, and it matches every run the original matches.
-                ascii_codes, exact, any_non_ascii = self.members(*body[0], icase)
+                ascii_codes, exact, any_non_ascii = self.members_in_view(*body[0], icase)
+                if self.view and (ascii_codes, exact, any_non_ascii) == _VIEW_SPACE:
+                    return " ?" if lo == 0 else " "  # a run of white space is one space in the view
                 byte_class = _ascii_class(ascii_codes | (set(range(0x80, 0x100)) if exact or any_non_ascii else set()))
                 return byte_class + ("*" if lo == 0 else "+" if lo == 1 else f"{{{lo},}}")
             inner = self.seq(body, icase)
@@ -222,15 +251,121 @@ class _Relaxer:
                 any_non_ascii = True
         return ascii_codes, exact, any_non_ascii
 
+    def members_in_view(self, op, av, icase: bool) -> tuple[set[int], set[str], bool]:
+        """:meth:`members`, for the space view when ``self.view``: an item that matches a white
+        space matches the view's one space instead. One that matches some white spaces but
+        not the plain space would match every space there: Unsupported."""
+        ascii_codes, exact, any_non_ascii = self.members(op, av, icase)
+        if not self.view:
+            return ascii_codes, exact, any_non_ascii
+        if op is _c.NOT_LITERAL or op is _c.ANY:
+            spaces = set(_INLINE_SPACES) - ({chr(av)} if op is _c.NOT_LITERAL else set())
+        else:
+            items = list(av) if op is _c.IN else [(op, av)]
+            negate = bool(items) and items[0][0] is _c.NEGATE
+            source = "[" + ("^" if negate else "") + "".join(
+                _item_source(o, a) for o, a in (items[1:] if negate else items)) + "]"
+            probe = regex.compile(source, (regex.IGNORECASE if icase else 0) | regex.V0)
+            spaces = {c for c in _INLINE_SPACES if probe.match(c)}
+        if not spaces:
+            return ascii_codes, exact, any_non_ascii
+        if " " not in spaces:
+            raise Unsupported("tells white spaces apart")
+        return (ascii_codes - _ASCII_SPACES) | {0x20}, exact - set(SPACE_NON_ASCII), any_non_ascii
+
     def charset(self, op, av, icase: bool) -> str:
         """A one-character item as a byte pattern: a non-ASCII character as its bytes when the
         item lists it, else as any run of bytes >= 0x80."""
-        ascii_codes, exact, any_non_ascii = self.members(op, av, icase)
+        ascii_codes, exact, any_non_ascii = self.members_in_view(op, av, icase)
+        if self.view and (ascii_codes, exact, any_non_ascii) == _VIEW_SPACE:
+            return " "
         options = [_ascii_class(ascii_codes)] if ascii_codes else []
         options += [_NON_ASCII] if any_non_ascii else _utf8_alternatives(exact)
         if not options:
             raise Unsupported("a character class that matches nothing")
         return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
+def _spaces_may_touch(items) -> bool:
+    """Whether a (relaxed, space view) pattern may match two characters in a row that may
+    each be a space: the view has no such place, so the pattern would miss matches."""
+    return _shape(list(items))[3]
+
+
+def _shape(items: list) -> tuple[bool, bool, bool, bool]:
+    """(may match the empty string, a match may start with a space, may end with one, two
+    spaces may touch) for a sequence of parsed items."""
+    empty, first, last, touch = True, False, False, False
+    for op, av in items:
+        e, f, l, t = _node_shape(op, av)
+        touch = touch or t or (last and f)
+        first = first or (empty and f)
+        last = l or (e and last)
+        empty = empty and e
+    return empty, first, last, touch
+
+
+def _node_shape(op, av) -> tuple[bool, bool, bool, bool]:
+    if op is _c.LITERAL:
+        return False, av == 0x20, av == 0x20, False
+    if op is _c.IN:  # relaxed classes hold literals and ranges only
+        space = any((o is _c.LITERAL and a == 0x20) or (o is _c.RANGE and a[0] <= 0x20 <= a[1]) for o, a in av)
+        return False, space, space, False
+    if op in _ONE_CHARACTER:
+        return False, True, True, False
+    if op is _c.SUBPATTERN:
+        return _shape(list(av[3]))
+    if op is _c.BRANCH:
+        shapes = [_shape(list(a)) for a in av[1]]
+        return tuple(any(s[i] for s in shapes) for i in range(4))
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        lo, hi, body = av
+        e, f, l, t = _shape(list(body))
+        # Repeats of one character class ("[^,]+") take a view's one space in one turn; other
+        # bodies ending and starting with a space, or more turns than one, may need two.
+        one_character = len(body) == 1 and body[0][0] in _ONE_CHARACTER and lo <= 1
+        return e or lo == 0, f, l, t or (hi > 1 and l and f and not one_character)
+    return True, False, False, False  # zero-width
+
+
+def space_view(data: bytes, text_is_ascii: bool) -> tuple[bytes, list[tuple[int, int, int]]]:
+    """The UTF-8 ``data`` of a text as the view patterns see it: every run of white space
+    within a line one plain space (tab, no-break and narrow no-break spaces included), line
+    breaks kept; and the runs that changed length, as (view offset, original offset, original
+    end). Most texts need only a byte translation: their white space within lines is already
+    single plain spaces."""
+    view = data.translate(_TABS_TO_SPACES)
+    if (text_is_ascii or not _NON_ASCII_SPACE.search(view)) and b"  " not in view:
+        return view, []
+    runs, parts, prev, shift = [], [], 0, 0
+    for m in _SPACE_RUN.finditer(view):
+        a, b = m.span()
+        parts.append(view[prev:a])
+        parts.append(b" ")
+        runs.append((a - shift, a, b))
+        shift += b - a - 1
+        prev = b
+    parts.append(view[prev:])
+    return b"".join(parts), runs
+
+
+def view_to_original(end: int, runs: list[tuple[int, int, int]], starts: list[int]) -> int:
+    """The end offset in the original data of a match that ends at ``end`` in the view: a
+    match ending on a collapsed run's space ends on the run's first byte (inside the match)."""
+    k = bisect.bisect_right(starts, end - 1) - 1
+    if k < 0:
+        return end
+    view_at, original_at, original_end = runs[k]
+    if view_at == end - 1:
+        return original_at + 1
+    return end + (original_end - original_at - 1) + (original_at - view_at)
+
+
+_TABS_TO_SPACES = bytes.maketrans(b"\t\x0b\x0c\r", b"    ")
+_NON_ASCII_SPACE_BYTES = b"|".join(re.escape(c.encode("utf-8")) for c in SPACE_NON_ASCII)
+_NON_ASCII_SPACE = re.compile(_NON_ASCII_SPACE_BYTES)
+# A run to collapse: one holding a non-ASCII white space, or two plain spaces or more.
+_SPACE_RUN = re.compile(rb"(?: *(?:" + _NON_ASCII_SPACE_BYTES + rb"))+ *| {2,}")
 
 
 def _utf8_alternatives(chars) -> list[str]:
@@ -270,7 +405,7 @@ class RuleScanner:
         self._patterns = patterns  # (regex source, flags) per rule, in rule order
         self._lock = threading.Lock()
         self._local = threading.local()  # a Hyperscan scratch space per thread
-        self._db = None
+        self._databases: list = [None, None]  # the space-view database, the raw-text one
         self._state = "new"  # new -> ready | off
         self._seen = 0
         self.covered: frozenset[int] = frozenset()  # rules the database answers for
@@ -292,7 +427,18 @@ class RuleScanner:
             return None
         hits: list[tuple[int, int]] = []
         add = hits.append
-        self._database_scan(data, lambda rule, _start, end, _flags, _context: add((rule, end)))
+        on_match = lambda rule, _start, end, _flags, _context: add((rule, end))  # noqa: E731
+        if self._databases[1] is not None:
+            self._database_scan(1, data, on_match)
+        if self._databases[0] is not None:
+            view, runs = space_view(data, len(data) == len(text))
+            if not runs:
+                self._database_scan(0, view, on_match)
+            else:
+                from_view: list[tuple[int, int]] = []
+                self._database_scan(0, view, lambda rule, _s, end, _f, _c: from_view.append((rule, end)))
+                starts = [r[0] for r in runs]
+                hits += [(rule, view_to_original(end, runs, starts)) for rule, end in from_view]
         out: dict[int, list[int]] = {}
         if hits and len(data) != len(text):
             to_char = _char_ends(data, {end for _, end in hits})
@@ -301,13 +447,16 @@ class RuleScanner:
             out.setdefault(rule, []).append(end)
         return out
 
-    def _database_scan(self, data: bytes, callback) -> None:
+    def _database_scan(self, which: int, data: bytes, callback) -> None:
         import hyperscan
 
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self._db)
-        self._db.scan(data, match_event_handler=callback, scratch=scratch)
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = [None, None]
+        db = self._databases[which]
+        if scratches[which] is None:
+            scratches[which] = hyperscan.Scratch(db)
+        db.scan(data, match_event_handler=callback, scratch=scratches[which])
 
     def prepare(self, expected: int) -> bool:
         """Load or compile the database now if the run will have done so by the time it has
@@ -346,17 +495,19 @@ class RuleScanner:
         import hyperscan
 
         try:
-            if cached is not None:
-                covered, blob = cached
-                self._db = hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK)
+            if cached is None:
+                compiled = _compile(self._patterns)
+                cached = [(covered, hyperscan.dumpb(db) if db is not None else None) for covered, db in compiled]
+                _write_cache(self._key(), cached)
             else:
-                covered, self._db = _compile(self._patterns)
-                _write_cache(self._key(), covered, hyperscan.dumpb(self._db))
+                compiled = [(covered, hyperscan.loadb(blob, hyperscan.HS_MODE_BLOCK) if blob else None)
+                            for covered, blob in cached]
         except (hyperscan.error, ValueError, TypeError, OSError, pickle.PickleError, EOFError):
             self._state = "off"
             return
-        self.covered = frozenset(covered)
-        self._state = "ready" if covered else "off"
+        self._databases = [db for _, db in compiled]
+        self.covered = frozenset(k for covered, _ in compiled for k in covered)
+        self._state = "ready" if self.covered else "off"
 
     def _key(self) -> str:
         import hyperscan
@@ -369,20 +520,12 @@ class RuleScanner:
         return h.hexdigest()[:24]
 
 
-def _compile(patterns: list[tuple[str, int]]):
-    """Compile the relaxable patterns; those Hyperscan rejects ("pattern is too large") are
-    found by halving the set and left out. Returns (rule indexes covered, database)."""
+def _compile(patterns: list[tuple[str, int]]) -> list[tuple[list[int], object]]:
+    """[(rule indexes covered, database)] for the space view, then for the raw text: each
+    pattern goes to the view when relax() can write it for the view, else to the raw text
+    when it can write it at all. Patterns Hyperscan rejects ("pattern is too large") are found
+    by halving the set: one rejected for the view is tried on the raw text, then left out."""
     import hyperscan
-
-    relaxed = []
-    for i, (source, flags) in enumerate(patterns):
-        try:
-            relaxed.append((i, relax(source, flags).encode("ascii")))
-        except Unsupported:
-            continue
-
-    if not relaxed:
-        return [], None
 
     def build(group):
         db = hyperscan.Database()
@@ -400,11 +543,30 @@ def _compile(patterns: list[tuple[str, int]]):
             half = len(group) // 2
             return accepted(group[:half]) + accepted(group[half:])
 
-    try:
-        return [i for i, _ in relaxed], build(relaxed)
-    except hyperscan.error:
-        kept = accepted(relaxed)
-        return [i for i, _ in kept], build(kept) if kept else None
+    def compiled(group):
+        try:
+            return group, build(group) if group else None
+        except hyperscan.error:
+            kept = accepted(group)
+            return kept, build(kept) if kept else None
+
+    view = []
+    for i, (source, flags) in enumerate(patterns):
+        try:
+            view.append((i, relax(source, flags, view=True).encode("ascii")))
+        except Unsupported:
+            continue
+    view, view_db = compiled(view)
+    in_view = {i for i, _ in view}
+    raw = []
+    for i, (source, flags) in enumerate(patterns):
+        if i not in in_view:
+            try:
+                raw.append((i, relax(source, flags).encode("ascii")))
+            except Unsupported:
+                continue
+    raw, raw_db = compiled(raw)
+    return [([i for i, _ in view], view_db), ([i for i, _ in raw], raw_db)]
 
 
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
@@ -433,7 +595,7 @@ def _read_cache(key: str):
         return None
 
 
-def _write_cache(key: str, covered: list[int], blob: bytes) -> None:
+def _write_cache(key: str, databases: list) -> None:
     """Only the newest few databases are kept (confirm.prune_cache)."""
-    if write_cache_file(_cache_file(key), pickle.dumps((covered, blob), protocol=pickle.HIGHEST_PROTOCOL)):
+    if write_cache_file(_cache_file(key), pickle.dumps(databases, protocol=pickle.HIGHEST_PROTOCOL)):
         prune_cache("hyperscan-*.db")

@@ -108,6 +108,70 @@ def test_relax_matches_where_the_original_does(pattern, flags, text):
     assert any(len(text[: m.end()].encode()) <= e <= len(data) for e in ends), relaxed
 
 
+@pytest.mark.parametrize("pattern, flags, text", [
+    (r"(?<![\w'’-])on\s+site(?![\w'’-])", regex.I, "They were on \t\u00a0site."),
+    (r"said\s+to\s+(?:the\s+)?AFP", 0, "he said\u202fto  the\tAFP"),
+    (r"(?<=\d)[ \u00a0\u202f]+(?=%)", 0, "up 5\u00a0 % on"),
+    (r"(?:\s+the)?\s+x", 0, "a \u00a0the  x"),
+    (r"[^,]+,\s+it", 0, "The plan,\u00a0 it"),
+])
+def test_relax_for_the_space_view_matches_where_the_original_does(pattern, flags, text):
+    relaxed = scanner.relax(pattern, flags, view=True)
+    db = hyperscan.Database()
+    db.compile(expressions=[relaxed.encode()], ids=[0], elements=1, flags=[0])
+    data = text.encode("utf-8")
+    view, runs = scanner.space_view(data, text.isascii())
+    ends: list[int] = []
+    db.scan(view, match_event_handler=lambda *a: ends.append(a[2]))
+    ends = [scanner.view_to_original(e, runs, [r[0] for r in runs]) for e in ends]
+    m = regex.search(pattern, text, flags | regex.V0)
+    assert m is not None
+    assert any(len(text[: m.start()].encode()) < e <= len(data) for e in ends), (relaxed, view)
+
+
+@pytest.mark.parametrize("pattern, flags", [
+    (r"\s\s+", 0), (r"(?<=\S)  +(?=\S)", 0), (r"\u202f", 0), (r"a\s(?:\s+the)x", 0), (r"x\ty", 0),
+])
+def test_patterns_that_tell_spaces_apart_or_need_two_have_no_space_view(pattern, flags):
+    with pytest.raises(scanner.Unsupported):
+        scanner.relax(pattern, flags, view=True)
+    scanner.relax(pattern, flags)  # the raw text's database takes them
+
+
+def test_space_view_offsets_map_back():
+    text = "A  b\tc\u00a0\u202f d \n\n e\u3000f  "
+    data = text.encode("utf-8")
+    view, runs = scanner.space_view(data, text.isascii())
+    assert view.decode("utf-8") == "A b c d \n\n e f "
+    starts = [r[0] for r in runs]
+    decoded = view.decode("utf-8")
+    mapped = []  # for each character of the view, where the original text up to it ends
+    for i, ch in enumerate(decoded):
+        end = scanner.view_to_original(len(decoded[: i + 1].encode()), runs, starts)
+        mapped.append(scanner._char_ends(data, {end})[end])  # byte offsets read as the scanner does
+        # a character maps to itself; a run's one space to the run's first character
+        assert text[mapped[-1] - 1] == ch or (ch == " " and text[mapped[-1] - 1].isspace())
+    assert mapped == sorted(set(mapped)) and mapped[-1] == len(text) - 1
+    assert scanner.space_view(b"one two\nthree", True) == (b"one two\nthree", [])
+
+
+def test_any_white_space_between_words_finds_the_same(monkeypatch, cache):
+    """The space view collapses white space: every rule example, its spaces replaced by runs of
+    tabs, no-break, narrow no-break and double spaces, is found the same by both paths."""
+    import random
+
+    rng = random.Random(3)
+    runs = ["  ", "\t", "\u00a0", "\u202f", " \u00a0", "\u2009 ", " "]
+    texts = []
+    for r in load_rules().rules:
+        for ex in r.examples_fire[:2]:
+            texts.append("".join(rng.choice(runs) if c == " " else c for c in ex.text))
+    scanned, anchored = _index(monkeypatch, "1"), _index(monkeypatch, "0")
+    differ = [t[:80] for t in texts if _findings(scanned, t) != _findings(anchored, t)]
+    assert differ == []
+    assert sum(bool(_findings(scanned, t)) for t in texts) > len(texts) // 2
+
+
 def test_documents_with_characters_hyperscan_cannot_fold_take_the_anchor_path(monkeypatch, cache):
     index = _index(monkeypatch, "1")
     assert index.scanner.ends("plain text") is not None
@@ -133,6 +197,7 @@ def test_a_rule_hyperscan_cannot_take_keeps_the_anchor_path(monkeypatch, tmp_pat
     text = "A grey colour, xyz and q."
     assert index.scanner.ends(text) is not None
     assert index.scanner.covered == {0, 3}  # the two that can match the empty string are left out
+    assert index.scanner._databases[1] is None  # both in the space view's database
     assert _findings(index, text) == _findings(_index(monkeypatch, "0", RuleSet(rules, [], "test")), text)
 
 
