@@ -3,8 +3,8 @@
 The rules stage runs each rule's regex (the ``regex`` module, with lookarounds, antipatterns,
 group names) only on the sentences or paragraphs where it may match. The portable way to find
 them is the anchor and needle automata in detect.py. Where the ``hyperscan`` package is
-installed (x86-64), one scan of the document with every rule compiled into a single database
-does the same work at a fraction of the cost, and more precisely (whole patterns, not anchor
+installed (a dependency where it has wheels), one scan of the document with every rule
+compiled into a database does the same work at a fraction of the cost, and more precisely (whole patterns, not anchor
 words).
 
 Each rule's pattern is rewritten by :func:`relax` into a pattern for Hyperscan that matches
@@ -478,7 +478,7 @@ class RuleScanner:
             if self._state != "new" or self._seen < self._load_after:
                 return self._state == "ready"
             try:
-                import hyperscan  # noqa: F401  (an optional dependency: x86-64 wheels only)
+                import hyperscan  # noqa: F401  (a dependency only where it has wheels)
             except (ImportError, OSError):  # not installed, or its library cannot load here
                 self._state = "off"
                 return False
