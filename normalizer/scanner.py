@@ -4,8 +4,8 @@ The rules stage runs each rule's regex (the ``regex`` module, with lookarounds, 
 group names) only on the sentences or paragraphs where it may match. The portable way to find
 them is the anchor and needle automata in detect.py. Where the ``hyperscan`` package is
 installed (a dependency where it has wheels), one scan of the document with every rule
-compiled into a database does the same work at a fraction of the cost, and more precisely (whole patterns, not anchor
-words).
+compiled into a database does the same work at a fraction of the cost, and more precisely
+(whole patterns, not anchor words).
 
 Each rule's pattern is rewritten by :func:`relax` into a pattern for Hyperscan that matches
 *at least* wherever the original matches in a sentence or paragraph of the document (a
@@ -75,7 +75,7 @@ SPACE_NON_ASCII = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u200
 # line break stays: no span a rule runs on holds one (a paragraph is a line).
 _INLINE_SPACES = "\t\x0b\x0c\r " + SPACE_NON_ASCII
 _ASCII_SPACES = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20}
-_VIEW_SPACE = ({0x20}, set(), False)  # what members_in_view says of an item matching only spaces
+_VIEW_SPACE = ({0x20}, set(), False)  # what scanned_members says of an item matching only spaces
 
 
 class Unsupported(ValueError):
@@ -182,7 +182,8 @@ class _Relaxer:
         return "".join(self.node(op, av, icase) for op, av in items)
 
     def node(self, op, av, icase: bool) -> str:
-        if op is _c.LITERAL and av < 128 and not (self.view and chr(av) in _INLINE_SPACES):  # case is Hyperscan's (?i:) where the pattern is case-insensitive
+        # case is Hyperscan's (?i:) where the pattern is case-insensitive; a space, the view's
+        if op is _c.LITERAL and av < 128 and not (self.view and chr(av) in _INLINE_SPACES):
             return chr(av) if chr(av).isalnum() else _byte_escape(av)
         if op in _ONE_CHARACTER:
             return self.charset(op, av, icase)
@@ -201,7 +202,7 @@ class _Relaxer:
                 # non-ASCII characters as any bytes >= 0x80, so at least ``lo`` bytes and no
                 # upper bound. Hyperscan compiles this far faster than alternatives of byte
                 # sequences, and it matches every run the original matches.
-                ascii_codes, exact, any_non_ascii = self.members_in_view(*body[0], icase)
+                ascii_codes, exact, any_non_ascii = self.scanned_members(*body[0], icase)
                 if self.view and (ascii_codes, exact, any_non_ascii) == _VIEW_SPACE:
                     return " ?" if lo == 0 else " "  # a run of white space is one space in the view
                 byte_class = _ascii_class(ascii_codes | (set(range(0x80, 0x100)) if exact or any_non_ascii else set()))
@@ -226,14 +227,14 @@ class _Relaxer:
         raise Unsupported(f"regular-expression operator {op}")
 
     @staticmethod
-    def members(op, av, icase: bool) -> tuple[set[int], set[str], bool]:
+    def members(op, av, icase: bool) -> tuple[set[int], set[str], bool, set[str]]:
         """What a one-character item matches: the ASCII code points, found by asking the regex
-        module itself; the non-ASCII characters it lists (without case to fold); and whether it
-        may match other non-ASCII characters."""
+        module itself; the non-ASCII characters it lists (without case to fold); whether it
+        may match other non-ASCII characters; and the white spaces within a line it matches."""
         if op is _c.NOT_LITERAL:
-            return set(range(128)) - {av}, set(), True
+            return set(range(128)) - {av}, set(), True, set(_INLINE_SPACES) - {chr(av)}
         if op is _c.ANY:
-            return set(range(128)), set(), True
+            return set(range(128)), set(), True, set(_INLINE_SPACES)
         items = list(av) if op is _c.IN else [(op, av)]
         negate = bool(items) and items[0][0] is _c.NEGATE
         body = items[1:] if negate else items
@@ -249,25 +250,14 @@ class _Relaxer:
                 exact.add(chr(a))
             elif o is _c.CATEGORY or (o is _c.LITERAL and a >= 128) or (o is _c.RANGE and a[1] >= 128):
                 any_non_ascii = True
-        return ascii_codes, exact, any_non_ascii
+        return ascii_codes, exact, any_non_ascii, {c for c in _INLINE_SPACES if probe.match(c)}
 
-    def members_in_view(self, op, av, icase: bool) -> tuple[set[int], set[str], bool]:
-        """:meth:`members`, for the space view when ``self.view``: an item that matches a white
-        space matches the view's one space instead. One that matches some white spaces but
-        not the plain space would match every space there: Unsupported."""
-        ascii_codes, exact, any_non_ascii = self.members(op, av, icase)
-        if not self.view:
-            return ascii_codes, exact, any_non_ascii
-        if op is _c.NOT_LITERAL or op is _c.ANY:
-            spaces = set(_INLINE_SPACES) - ({chr(av)} if op is _c.NOT_LITERAL else set())
-        else:
-            items = list(av) if op is _c.IN else [(op, av)]
-            negate = bool(items) and items[0][0] is _c.NEGATE
-            source = "[" + ("^" if negate else "") + "".join(
-                _item_source(o, a) for o, a in (items[1:] if negate else items)) + "]"
-            probe = regex.compile(source, (regex.IGNORECASE if icase else 0) | regex.V0)
-            spaces = {c for c in _INLINE_SPACES if probe.match(c)}
-        if not spaces:
+    def scanned_members(self, op, av, icase: bool) -> tuple[set[int], set[str], bool]:
+        """:meth:`members` as the scanned text has them: in the space view an item that
+        matches a white space matches its one space instead. One that matches some white
+        spaces but not the plain space would match every space there: Unsupported."""
+        ascii_codes, exact, any_non_ascii, spaces = self.members(op, av, icase)
+        if not (self.view and spaces):
             return ascii_codes, exact, any_non_ascii
         if " " not in spaces:
             raise Unsupported("tells white spaces apart")
@@ -276,7 +266,7 @@ class _Relaxer:
     def charset(self, op, av, icase: bool) -> str:
         """A one-character item as a byte pattern: a non-ASCII character as its bytes when the
         item lists it, else as any run of bytes >= 0x80."""
-        ascii_codes, exact, any_non_ascii = self.members_in_view(op, av, icase)
+        ascii_codes, exact, any_non_ascii = self.scanned_members(op, av, icase)
         if self.view and (ascii_codes, exact, any_non_ascii) == _VIEW_SPACE:
             return " "
         options = [_ascii_class(ascii_codes)] if ascii_codes else []
