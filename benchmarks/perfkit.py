@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,24 @@ def wmt13_mt_documents(system: str = "sys.online-B.en", limit: int | None = None
     lines = (WMT13 / system).read_text(encoding="utf-8").splitlines()
     texts = ["\n\n".join(segs) for _, segs in group_by_document(lines, docids)]
     return texts[:limit] if limit else texts
+
+
+def all_corpus_texts(seed: int = 0) -> list[str]:
+    """Every text of ../shared/data as documents, shuffled (seeded): the BBC articles, each
+    WMT13 and WMT14 system output and reference grouped into its documents, and the LIG files
+    in blocks of 20 segments (native and machine-translated news together, 16.8 MB)."""
+    texts = bbc_texts() if BBC.exists() else []
+    for corpus in ("wmt13-fr-en", "wmt14-fr-en"):
+        if (DATA / corpus / "docids").exists():
+            docids = (DATA / corpus / "docids").read_text(encoding="utf-8").splitlines()
+            for path in sorted((DATA / corpus).glob("*.en")):
+                lines = path.read_text(encoding="utf-8").splitlines()
+                texts += ["\n\n".join(segs) for _, segs in group_by_document(lines, docids)]
+    for path in sorted((DATA / "lig-fr-en").glob("*.en")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts += ["\n\n".join(lines[i : i + 20]) for i in range(0, len(lines), 20)]
+    random.Random(seed).shuffle(texts)
+    return texts
 
 
 def mb(texts: list[str]) -> float:
