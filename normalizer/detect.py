@@ -24,9 +24,11 @@ from .findings import Finding
 from .phrases import render_suggestion
 from .prefilter import scan_prefilter, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
-from .scanner import RuleScanner
+from .scanner import FOLDS_TO_ASCII, RuleScanner, _char_ends, space_view, view_to_original
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
+# ASCII bytes of a word character (the boundary of a phrase: [\w'’-] as the phrase regex has it)
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'-")
 
 
 def _is_word_char(c: str) -> bool:
@@ -39,13 +41,20 @@ class AnchorMatcher:
     """The portable way to tell where rules may match: anchor words of phrase (and some pattern)
     rules through Aho-Corasick, needle sets for the other pattern rules (prefilter.py)."""
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], literals: bool = True):
         import ahocorasick_rs
 
         self.scan_rules: list[Rule] = []  # pattern rules without anchors: run on paragraphs
         anchor_rules: dict[str, list[Rule]] = defaultdict(list)
+        literal_rules: dict[bytes, list[Rule]] = defaultdict(list)
+        self.rules = rules
         for r in rules:
-            if r.kind == "phrase":
+            if r.kind == "phrase" and literals and all(cp.literals for cp in r.phrases):
+                # Phrases that are words only: their whole texts through one automaton.
+                for cp in r.phrases:
+                    for text in cp.literals:
+                        literal_rules[text.encode("ascii")].append(r)
+            elif r.kind == "phrase":
                 for cp in r.phrases:
                     for a in cp.anchors:
                         anchor_rules[a].append(r)
@@ -85,6 +94,10 @@ class AnchorMatcher:
         self.needle_words = list(owners)
         self.needle_owners = [owners[n] for n in self.needle_words]
         self.needle_automaton = (ahocorasick_rs.AhoCorasick(self.needle_words) if self.needle_words else None)
+        self.literal_texts = list(literal_rules)
+        self.literal_rules = [list({id(r): r for r in literal_rules[t]}.values()) for t in self.literal_texts]
+        self.literal_automaton = (ahocorasick_rs.BytesAhoCorasick(self.literal_texts) if self.literal_texts else None)
+        self._without_literals: AnchorMatcher | None = None
 
     def candidates(self, text: str, lowered: str | None = None) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
@@ -109,10 +122,18 @@ class AnchorMatcher:
 
     def targets(self, doc: Document) -> tuple[set[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
         """(rule id, span) for anchored rules: the sentence (the paragraph, for a pattern rule)
-        holding an anchor; (rule, paragraph) for scan rules."""
-        todo: set[tuple[str, int, int]] = set()
-        seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
+        holding an anchor, or the whole text of a literal phrase; (rule, paragraph) for scan
+        rules."""
         lowered = lowered_text(doc.text)
+        todo: set[tuple[str, int, int]] = set()
+        if self.literal_automaton is not None:
+            found = self._literal_targets(doc, lowered)
+            if found is None:  # a text the literal view cannot promise anything about
+                if self._without_literals is None:
+                    self._without_literals = AnchorMatcher(self.rules, literals=False)
+                return self._without_literals.targets(doc)
+            todo = found
+        seen: set[tuple[str, int]] = set()  # (rule, span start) already considered
         for pos, rules in self.candidates(doc.text, lowered).items():
             sentence = paragraph = None  # looked up once per anchor hit, not once per rule
             for r in rules:
@@ -132,6 +153,34 @@ class AnchorMatcher:
                     span = paragraph
                 todo.add((r.id, span.start, span.end))
         return todo, self.scan_targets(doc)
+
+    def _literal_targets(self, doc: Document, lowered: str) -> set[tuple[str, int, int]] | None:
+        """(rule id, sentence) for each whole-word occurrence of a literal phrase, found in the
+        lower-cased text's space view (scanner.space_view: any white space is one space), or
+        None for a text where lower() is not the regex module's case folding (FOLDS_TO_ASCII)
+        or that is no well-formed Unicode."""
+        if any(ch in doc.text for ch in FOLDS_TO_ASCII):
+            return None
+        try:
+            data = lowered.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        ascii_text = len(data) == len(lowered)
+        view, runs = space_view(data, ascii_text)
+        run_starts = [r[0] for r in runs]
+        n = len(view)
+        todo: set[tuple[str, int, int]] = set()
+        for idx, start, end in self.literal_automaton.find_matches_as_indexes(view, overlapping=True):
+            # whole words: an ASCII word character next to the hit is no phrase boundary (a byte
+            # of a non-ASCII character might be one: the regex decides there)
+            if (start > 0 and view[start - 1] in _WORD_BYTES) or (end < n and view[end] in _WORD_BYTES):
+                continue
+            first = view_to_original(start + 1, runs, run_starts) - 1  # byte of the hit's first character
+            at = first if ascii_text else _char_ends(data, {first + 1})[first + 1] - 1
+            sentence = doc.sentence_at(at)
+            for r in self.literal_rules[idx]:
+                todo.add((r.id, sentence.start, sentence.end))
+        return todo
 
     def scan_targets(self, doc: Document) -> list[tuple[Rule, int, int]]:
         """(scan rule, paragraph start, paragraph end) for every paragraph in which the rule

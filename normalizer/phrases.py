@@ -51,6 +51,13 @@ class CompiledPhrase:
     slot_pos: dict[str, str] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)  # group names of (a|b), [a|b], <Cap>, <num>
     gap: str | None = None
+    # Every text the phrase matches, lower case, its words joined by one space, when it has
+    # only literal tokens, in ASCII, and at most MAX_LITERALS forms: the rules stage can then
+    # find its occurrences with one automaton instead of trying its regex wherever a word is.
+    literals: list[str] | None = None
+
+
+MAX_LITERALS = 256
 
 
 def _literal(word: str) -> str:
@@ -84,6 +91,7 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
         raise PhraseError("empty phrase")
     pieces: list[tuple[str, bool]] = []  # (regex, optional)
     anchor_options: list[set[str]] = []  # the words of each required token, in order
+    literal_options: list[list[str]] | None = []  # the texts of each token; None: not all literal
     cp = CompiledPhrase(source=phrase, regex="", anchors=set())
     for n, tok in enumerate(tokens):
         name = f"p{index}_{n}"
@@ -104,22 +112,26 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             cp.slot_forms[name] = lemma_forms
             cp.slot_pos[name] = pos
             word_anchors = {_rarest_word(f.split()) for f in fs}
+            texts = fs
         elif tok.startswith("("):
             alts = _alternatives(tok[1:-1])
             rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
             cp.choices.append(name)
             word_anchors = {_rarest_word(a.lower().replace("’", "'").split()) for a in alts}
+            texts = alts
         elif tok.startswith("["):
             alts = _alternatives(tok[1:-1])
             rx = f"(?P<{name}>" + _alt_regex(alts) + ")"
             cp.choices.append(name)  # numbered like (a|b): $n gives it back, "" when absent
             optional = True
+            texts = alts
         elif tok == "...":
             if cp.gap is not None:
                 raise PhraseError("only one ... gap per phrase")
             cp.gap = name
             rx = f"(?P<{name}>{_GAP_WORD}(?:\\s+{_GAP_WORD}){{0,2}}?)"
             optional = True
+            texts = None
         elif tok.startswith("<"):
             kind = tok[1:-1]
             if kind == "num":
@@ -129,10 +141,17 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
             else:
                 raise PhraseError(f"unknown slot {tok}: use <num> or <Cap>")
             cp.choices.append(name)
+            texts = None
         else:
             rx = _literal(tok)
             word_anchors = {tok.lower().replace("’", "'")} if tok[0].isalnum() else None
+            texts = [tok]
         pieces.append((rx, optional))
+        if texts is None or literal_options is None:
+            literal_options = None
+        else:
+            literal_options.append([" ".join(t.lower().replace("’", "'").split()) for t in texts]
+                                   + ([""] if optional else []))
         if word_anchors and not optional:
             anchor_options.append(word_anchors)
     if all(opt for _, opt in pieces):
@@ -152,7 +171,22 @@ def compile_phrase(phrase: str, index: int = 0) -> CompiledPhrase:
     cp.regex = r"(?<![\w'’-])" + regex + r"(?![\w'’-])"
     cp.anchors = most_selective(anchor_options)
     cp.required = anchor_options
+    cp.literals = _expand(literal_options)
     return cp
+
+
+def _expand(options: list[list[str]] | None) -> list[str] | None:
+    """Every text made of one option per token (an optional token's options include ""), or
+    None past MAX_LITERALS texts or outside ASCII (where case folding is more than lower())."""
+    if options is None:
+        return None
+    texts = [""]
+    for opts in options:
+        texts = [f"{t} {o}" if t and o else t or o for t in texts for o in opts]
+        if len(texts) > MAX_LITERALS:
+            return None
+    texts = sorted(set(texts))
+    return texts if all(t.isascii() for t in texts) else None
 
 
 # The most frequent English words. Every match of a phrase contains one of the words of each of
