@@ -457,8 +457,8 @@ def _start_method():
     embeddings = sys.modules.get(f"{__package__}.embeddings")  # not imported: no model loaded
     model_loaded = embeddings is not None and any(e.loaded for e in embeddings._ENCODERS.values())
     if sys.platform.startswith("linux") and threading.active_count() == 1 and not model_loaded:
-        # langdetect's language profiles (pure Python, ~0.3 s) are loaded here once rather
-        # than in every worker that meets its first doubtful document
+        # langdetect's language profiles (0.05 s from the user cache, 0.35 s the first time)
+        # are loaded here once rather than in every worker that meets its first doubtful document
         from .language import langdetect_language
 
         langdetect_language("Une phrase en français pour charger les profils de langue.")
