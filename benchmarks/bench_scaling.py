@@ -18,15 +18,15 @@ model on), inputs written to a temporary directory (never into the repository):
   figure is the ratio of the two marginal throughputs (1.0 = linear), the median of
   ``--repeat`` runs. Every input starts with the same few warm-up documents (:data:`WARM_UP`):
   the largest one-off costs come first, not wherever the shuffle puts the first article that
-  needs them (the first doubtful language loads langdetect's profiles, 0.5 s: in whichever step
+  needs them (the first doubtful language loads langdetect's profiles, 0.35 s uncached: in whichever step
   it fell, it would look like slower megabytes). Whole runs of the 1x and 4x inputs are printed
   too, with their start-up and warm-up;
 - --jobs 2 against --jobs 1 (target >= 1.7x) on every text of ../shared/data (BBC, every
   WMT13/14 system output and reference, LIG: 5,325 documents, 16.8 MB, native and
   machine-translated), and for information on the BBC corpus alone (2,225 articles, 5 MB).
   On 5 MB the one-off costs of a run (start-up, the first use of langdetect's profiles, of the
-  model, of each rule's regex: 1.5 s of 5 s), which every worker pays as well, bound the
-  speed-up near 1.55x; a corpus pass is far longer than either. Both runs of a pair need two
+  model, of each rule's regex: over a second of 5 s), which every worker pays as well, bound
+  the speed-up near 1.6x; a corpus pass is far longer than either. Both runs of a pair need two
   idle cores, so each of the ``--pairs`` (``--large-pairs``) pairs waits
   (a bounded time) until other processes leave the cores idle, and a pair during which other
   processes still took more than a tenth of a core is run again (at most ``3 * --pairs``
@@ -286,8 +286,8 @@ def main() -> None:
             linearity(args.base, args.repeat, tmp)
         if not args.skip_jobs:
             # A 5 MB corpus takes 5 s with --jobs 1, of which one-off costs (start-up, the
-            # first use of langdetect's profiles, the model, each rule's regex) are 1.5 s: each
-            # worker pays them too, which bounds --jobs 2 near 1.55x there. The goal is judged
+            # first use of langdetect's profiles, the model, each rule's regex) are over a second:
+            # each worker pays them too, which bounds --jobs 2 near 1.6x there. The goal is judged
             # on every text of ../shared/data, three times as much, where the work dominates.
             jobs_speedup(bbc_texts(), "the BBC corpus, 5 MB", args.pairs, tmp, judged=False)
             jobs_speedup(all_corpus_texts(), "every corpus of ../shared/data", args.large_pairs, tmp, judged=True)
