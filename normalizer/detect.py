@@ -3,10 +3,11 @@
 Matching is two-step so that thousands of rules stay cheap: first find where each rule may
 match, then run its regular expression only there (the sentence, or the paragraph for pattern
 rules). Where it may match comes from one Hyperscan pass over the document (scanner.py) when
-that is available, else from an Aho-Corasick pass over anchor words (every phrase rule has at
-least one required word) and needle sets for the other pattern rules (prefilter.py). Either
-way each rule's own regex decides, so the findings do not depend on the path. Candidates of
-rules with a ``context`` block are confirmed by the embedding model in one batch.
+that is available, else from Aho-Corasick passes: over the whole texts of phrases made of
+words only, over anchor words (every phrase rule has at least one required word), and over
+needle sets for the other pattern rules (prefilter.py). Either way each rule's own regex
+decides, so the findings do not depend on the path. Candidates of rules with a ``context``
+block are confirmed by the embedding model in one batch.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .findings import Finding
 from .phrases import render_suggestion
 from .prefilter import scan_prefilter, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
-from .scanner import FOLDS_TO_ASCII, RuleScanner, _char_ends, space_view, view_to_original
+from .scanner import FOLDS_TO_ASCII, RuleScanner, char_ends, space_view, view_to_original
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
 # ASCII bytes of a word character (the boundary of a phrase: [\w'’-] as the phrase regex has it)
@@ -38,8 +39,10 @@ def _is_word_char(c: str) -> bool:
 
 
 class AnchorMatcher:
-    """The portable way to tell where rules may match: anchor words of phrase (and some pattern)
-    rules through Aho-Corasick, needle sets for the other pattern rules (prefilter.py)."""
+    """The portable way to tell where rules may match, through Aho-Corasick automata: every
+    text of the phrase rules made of words only (CompiledPhrase.literals), anchor words of the
+    other phrase rules (and of some pattern rules), needle sets for the other pattern rules
+    (prefilter.py)."""
 
     def __init__(self, rules: list[Rule], literals: bool = True):
         import ahocorasick_rs
@@ -169,15 +172,19 @@ class AnchorMatcher:
         view, runs = space_view(data, ascii_text)
         run_starts = [r[0] for r in runs]
         n = len(view)
-        todo: set[tuple[str, int, int]] = set()
+        hits = []  # (literal, end offset in the data of the hit's first character)
         for idx, start, end in self.literal_automaton.find_matches_as_indexes(view, overlapping=True):
             # whole words: an ASCII word character next to the hit is no phrase boundary (a byte
             # of a non-ASCII character might be one: the regex decides there)
             if (start > 0 and view[start - 1] in _WORD_BYTES) or (end < n and view[end] in _WORD_BYTES):
                 continue
-            first = view_to_original(start + 1, runs, run_starts) - 1  # byte of the hit's first character
-            at = first if ascii_text else _char_ends(data, {first + 1})[first + 1] - 1
-            sentence = doc.sentence_at(at)
+            hits.append((idx, view_to_original(start + 1, runs, run_starts)))
+        if hits and not ascii_text:
+            to_char = char_ends(data, {end for _, end in hits})
+            hits = [(idx, to_char[end]) for idx, end in hits]
+        todo: set[tuple[str, int, int]] = set()
+        for idx, first_end in hits:
+            sentence = doc.sentence_at(first_end - 1)
             for r in self.literal_rules[idx]:
                 todo.add((r.id, sentence.start, sentence.end))
         return todo

@@ -431,7 +431,7 @@ class RuleScanner:
                 hits += [(rule, view_to_original(end, runs, starts)) for rule, end in from_view]
         out: dict[int, list[int]] = {}
         if hits and len(data) != len(text):
-            to_char = _char_ends(data, {end for _, end in hits})
+            to_char = char_ends(data, {end for _, end in hits})
             hits = [(rule, to_char[end]) for rule, end in hits]
         for rule, end in hits:
             out.setdefault(rule, []).append(end)
@@ -562,7 +562,7 @@ def _compile(patterns: list[tuple[str, int]]) -> list[tuple[list[int], object]]:
 _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
 
-def _char_ends(data: bytes, ends: set[int]) -> dict[int, int]:
+def char_ends(data: bytes, ends: set[int]) -> dict[int, int]:
     """For byte offsets into UTF-8 ``data``, the offset just past the character holding the
     byte before each (a relaxed match may end inside a character: ``[\x80-\xff]+``): the
     number of characters that start before it."""

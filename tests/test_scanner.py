@@ -148,7 +148,7 @@ def test_space_view_offsets_map_back():
     mapped = []  # for each character of the view, where the original text up to it ends
     for i, ch in enumerate(decoded):
         end = scanner.view_to_original(len(decoded[: i + 1].encode()), runs, starts)
-        mapped.append(scanner._char_ends(data, {end})[end])  # byte offsets read as the scanner does
+        mapped.append(scanner.char_ends(data, {end})[end])  # byte offsets read as the scanner does
         # a character maps to itself; a run's one space to the run's first character
         assert text[mapped[-1] - 1] == ch or (ch == " " and text[mapped[-1] - 1].isspace())
     assert mapped == sorted(set(mapped)) and mapped[-1] == len(text) - 1
