@@ -7,7 +7,8 @@ match, then each candidate rule's regex on its sentence or paragraph), with the 
 after a warm-up pass (regexes compile lazily on first use, the Hyperscan database is compiled
 or loaded from the cache: that is start-up, not matching, and is printed apart). Both ways of
 finding candidates are timed: one Hyperscan pass (scanner.py, the default where installed) and
-the portable Aho-Corasick pass over anchor words with needle sets (``MTNORM_HYPERSCAN=0``).
+the portable Aho-Corasick passes over the texts of literal phrases, anchor words and needle
+sets (``MTNORM_HYPERSCAN=0``).
 Text: BBC native English news, the common case of a corpus pass.
 Rule sets: the shipped rules; shipped + 500 synthetic phrase rules; shipped + 5,000 (10x).
 Targets: >= 20 MB/s with the shipped rules and with 5,000 phrase rules, and 10x the rules
@@ -114,7 +115,7 @@ def main() -> None:
         print("  SKIP the Hyperscan path: the hyperscan package is not installed")
         paths = [("anchors", "0")]
     for path, mode in paths:
-        print(f"  -- {path} ({'one Hyperscan pass' if mode == '1' else 'Aho-Corasick anchors and needle sets'}) --")
+        print(f"  -- {path} ({'one Hyperscan pass' if mode == '1' else 'Aho-Corasick: literal phrases, anchor words, needle sets'}) --")
         results = {}
         for label, rules in (("shipped", []), (f"shipped + {small}", extra[:small]), (f"shipped + {large}", extra)):
             index = index_for(rules, mode)
