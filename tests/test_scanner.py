@@ -138,6 +138,17 @@ def test_patterns_that_tell_spaces_apart_or_need_two_have_no_space_view(pattern,
     scanner.relax(pattern, flags)  # the raw text's database takes them
 
 
+@pytest.mark.parametrize("pattern, touch", [
+    ("a b", False), ("a +b", False), ("(?: the)? x", False), ("[^,]+, it", False), ("x(?: y)*", False),
+    ("(?: x)* ", False),
+    ("  ", True), (" +  ", True), ("a (?: the)? x", True), ("(?:a )+ b", True), ("[a ]{2,}", True),
+    ("(?:x |y) z", True), ("(?:x|y ) z", True), ("(?:x )?(?:y )? z", True),
+])
+def test_spaces_may_touch(pattern, touch):
+    """Two characters that may be spaces in a row: a pattern the space view could not match."""
+    assert scanner._spaces_may_touch(scanner._sre_parse.parse(pattern)) is touch
+
+
 def test_space_view_offsets_map_back():
     text = "A  b\tc\u00a0\u202f d \n\n e\u3000f  "
     data = text.encode("utf-8")
