@@ -384,7 +384,9 @@ def _item_source(op, av) -> str:
 
 
 class RuleScanner:
-    """The rules' relaxed patterns in one Hyperscan database, compiled or loaded on demand.
+    """The rules' relaxed patterns in Hyperscan databases (one scanned over the text's space
+    view, one over the text itself, for the few rules the view cannot serve), compiled or
+    loaded on demand.
 
     :meth:`ends` returns, for a document, the end offsets (in characters) at which each rule's
     relaxed pattern matched, or None: no scanner here (not installed, turned off, not yet worth
