@@ -25,7 +25,8 @@ from .findings import Finding
 from .phrases import render_suggestion
 from .prefilter import scan_prefilter, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
-from .scanner import FOLDS_TO_ASCII, RuleScanner, char_ends, space_view, view_to_original
+from .scanner import (FOLDS_TO_ASCII, LOAD_AFTER_BYTES, RuleScanner, char_ends, space_view,
+                      view_to_original)
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
 # ASCII bytes of a word character (the boundary of a phrase: [\w'’-] as the phrase regex has it)
@@ -44,7 +45,10 @@ class AnchorMatcher:
     other phrase rules (and of some pattern rules), needle sets for the other pattern rules
     (prefilter.py)."""
 
-    def __init__(self, rules: list[Rule], literals: bool = True):
+    def __init__(self, rules: list[Rule], literals: bool = True, without_literals: "AnchorMatcher | None" = None):
+        """``literals``: find the phrases made of words only whole (an automaton of thousands
+        of texts, 25 ms to build); ``without_literals``: the same rules' matcher without, if
+        one exists, for the texts the literal pass cannot serve."""
         import ahocorasick_rs
 
         self.scan_rules: list[Rule] = []  # pattern rules without anchors: run on paragraphs
@@ -100,7 +104,7 @@ class AnchorMatcher:
         self.literal_texts = list(literal_rules)
         self.literal_rules = [list({id(r): r for r in literal_rules[t]}.values()) for t in self.literal_texts]
         self.literal_automaton = (ahocorasick_rs.BytesAhoCorasick(self.literal_texts) if self.literal_texts else None)
-        self._without_literals: AnchorMatcher | None = None
+        self._without_literals = without_literals
 
     def candidates(self, text: str, lowered: str | None = None) -> dict[int, list[Rule]]:
         """Anchor hits as {position: rules}, word boundaries checked."""
@@ -228,12 +232,20 @@ class RuleIndex:
     (:class:`AnchorMatcher`); either way the rule's own regex decides, so the findings are the
     same."""
 
-    def __init__(self, ruleset: RuleSet, hyperscan: str | None = None):
+    def __init__(self, ruleset: RuleSet, hyperscan: str | None = None, literals_after: int = LOAD_AFTER_BYTES):
+        """``hyperscan``: the scanner's mode (scanner.RuleScanner); ``literals_after``: bytes of
+        text after which the portable path also finds literal phrases whole."""
         self.ruleset = ruleset
         self.detector_rules = [r for r in ruleset.rules if r.kind == "detector"]
         self.match_rules = [r for r in ruleset.rules if r.kind != "detector"]
         self.rules_by_id = {r.id: r for r in ruleset.rules}
-        self.anchors = AnchorMatcher(self.match_rules)
+        # Without Hyperscan: anchor words for the first documents (a pre-commit hook checks a
+        # few), then, once the run has seen as much text as the scanner waits for, the matcher
+        # that also finds whole literal phrases, whose automaton takes longer to build.
+        self.anchors = AnchorMatcher(self.match_rules, literals=False)
+        self._with_literals: AnchorMatcher | None = None
+        self._literals_after = literals_after
+        self._seen = 0
         self.scan_order = {r.id: k for k, r in enumerate(self.anchors.scan_rules)}
         self.scanner = RuleScanner([(r.regex.pattern, r.regex.flags) for r in self.match_rules], hyperscan)
         self._uncovered: AnchorMatcher | None = None  # the rules the scanner leaves to the anchors
@@ -265,7 +277,7 @@ class RuleIndex:
         sorted, and (rule, paragraph) for scan rules in rule then text order."""
         ends = self.scanner.ends(doc.text)
         if ends is None:
-            anchored, scans = self.anchors.targets(doc)
+            anchored, scans = self._portable_matcher(len(doc.text)).targets(doc)
         else:
             anchored, scans = self._scanned(doc, ends)
             uncovered = self._uncovered_matcher()
@@ -295,6 +307,14 @@ class RuleIndex:
                     if p is not None:
                         scans[(r.id, p.start)] = (r, p.start, p.end)
         return anchored, list(scans.values())
+
+    def _portable_matcher(self, size: int) -> AnchorMatcher:
+        if self._with_literals is None:
+            self._seen += size
+            if self._seen < self._literals_after:
+                return self.anchors
+            self._with_literals = AnchorMatcher(self.match_rules, without_literals=self.anchors)
+        return self._with_literals
 
     def _uncovered_matcher(self) -> AnchorMatcher | None:
         if self._uncovered is None:

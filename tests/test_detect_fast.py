@@ -37,7 +37,7 @@ def _literal_index():
     raw = {"id": "test.new-board", "kind": "phrase", "category": "calque", "message": "m",
            "match": ["the new {board:n}"], "suggest": ["the new government"]}
     rule = parse_rule(raw, "t.yaml", {})
-    return RuleIndex(RuleSet([rule], [], "literal-test"), hyperscan="0")
+    return RuleIndex(RuleSet([rule], [], "literal-test"), hyperscan="0", literals_after=0)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

@@ -31,9 +31,9 @@ def cache(shared_cache, monkeypatch):
     return shared_cache
 
 
-def _index(monkeypatch, mode: str, rules: RuleSet | None = None) -> RuleIndex:
+def _index(monkeypatch, mode: str, rules: RuleSet | None = None, **options) -> RuleIndex:
     monkeypatch.setenv("MTNORM_HYPERSCAN", mode)
-    return RuleIndex(rules or load_rules())
+    return RuleIndex(rules or load_rules(), **options)
 
 
 def _findings(index: RuleIndex, text: str) -> list[tuple]:
@@ -56,6 +56,8 @@ def test_scanner_and_anchors_find_the_same(monkeypatch, cache):
     assert anchored.scanner.ends(texts[0]) is None
     differ = [t[:80] for t in texts if _findings(scanned, t) != _findings(anchored, t)]
     assert differ == []
+    literal = _index(monkeypatch, "0", literals_after=0)  # literal phrases whole, from the first text
+    assert [t[:80] for t in texts if _findings(scanned, t) != _findings(literal, t)] == []
 
 
 def test_every_shipped_rule_is_relaxed_and_compiled(monkeypatch, cache):
@@ -180,6 +182,8 @@ def test_any_white_space_between_words_finds_the_same(monkeypatch, cache):
     scanned, anchored = _index(monkeypatch, "1"), _index(monkeypatch, "0")
     differ = [t[:80] for t in texts if _findings(scanned, t) != _findings(anchored, t)]
     assert differ == []
+    literal = _index(monkeypatch, "0", literals_after=0)
+    assert [t[:80] for t in texts if _findings(scanned, t) != _findings(literal, t)] == []
     assert sum(bool(_findings(scanned, t)) for t in texts) > len(texts) // 2
 
 
