@@ -11,7 +11,9 @@
      mismatch may change numbers and names...) or its rule spells them out (a calque of "le
      Mondial" may write "World Cup"), and never straddles a quotation boundary.
    - Meaning check (with the embedding model): the sentence before and after the rewrite must
-     stay within ``Options.meaning_threshold`` cosine similarity.
+     stay within ``Options.meaning_threshold`` cosine similarity. A rewrite that only drops one
+     copy of words said twice in a row ("the the") keeps every word in its place and is not
+     sent to the model.
 3. Overlaps resolve deterministically: findings are taken by priority (confidence, then the
    longer, more specific span, then rule id, then position); a later finding that overlaps a
    chosen edit is dropped, unless one contains the other and the inner fix composes into the
@@ -266,6 +268,24 @@ def meaning_pairs(doc: Document, f: Finding, afters: list[str]) -> list[tuple[st
     return [(before, doc.text[lo : f.start] + a + doc.text[f.end : hi]) for a in afters]
 
 
+_MAX_REPEAT_WORDS = 4
+
+
+def drops_a_repeat(before: str, after: str) -> bool:
+    """True when ``after`` is ``before`` with one copy of up to four words said twice in a row
+    taken out ("the the", "in the in the"), punctuation aside: every word the sentence had is
+    still there, in its place, so its meaning cannot drift. (Measured on every such rewrite of
+    the seeds, dev set, BBC, WMT13/14 and LIG: cosine 0.98 or more, the threshold being 0.65.)"""
+    a, b = _WORD.findall(before.lower()), _WORD.findall(after.lower())
+    n = len(a) - len(b)
+    if not 1 <= n <= _MAX_REPEAT_WORDS:
+        return False
+    same = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(b))  # common prefix
+    # the copy taken out starts within the common prefix's last n words or right after it
+    return any(a[i - n : i] == a[i : i + n] and a[i + n :] == b[i:]
+               for i in range(max(n, same - n), same + 1))
+
+
 def _cosines(ctx: RunContext | None, pairs: list[tuple[str, str]]) -> list[float] | None:
     if ctx is None or not pairs or not ctx.options.meaning_check or ctx.encoder is None:
         return None
@@ -323,8 +343,14 @@ def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext |
             viable.append((f, afters))
         else:
             f.data["demoted"] = reasons[0]
-    semantic = [(f, a) for f, a in viable if f.category in SEMANTIC_CATEGORIES]
-    pairs = [p for f, a in semantic for p in meaning_pairs(doc, f, a)]
+    semantic = []
+    pairs = []
+    for f, afters in viable:
+        if f.category in SEMANTIC_CATEGORIES:
+            mine = meaning_pairs(doc, f, afters)
+            if not all(drops_a_repeat(before, after) for before, after in mine):
+                semantic.append((f, afters))
+                pairs.extend(mine)
     cos = _cosines(ctx, pairs)
     meaning: dict[int, list[float]] = {}
     if cos is not None:

@@ -22,7 +22,7 @@ import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import regex
 import yaml
@@ -136,6 +136,15 @@ class Rule:
     @property
     def family(self) -> str:
         return Path(self.path).stem
+
+    def patterns(self) -> Iterator[Any]:
+        """Every regex of the rule (its own, its antipatterns, its requirements), compiled or
+        still lazy."""
+        if self.regex is not None:
+            yield self.regex
+        yield from self.unless_rx
+        yield from self.unless_sentence_rx
+        yield from self.requires_rx
 
 
 # field name -> (type check, required)
@@ -380,6 +389,16 @@ class RuleSet:
                 continue
             keep.append(r)
         return RuleSet(keep, self.files, self.digest)
+
+    def compile_patterns(self) -> int:
+        """Compile every pattern still waiting to be compiled (see LazyPattern) and return how
+        many were. A short run should not (it would pay for rules its texts never reach); a
+        benchmark of steady-state throughput does, to keep start-up out of its figure."""
+        lazy = [rx for r in self.rules for rx in r.patterns()
+                if isinstance(rx, LazyPattern) and rx._compiled is None]
+        for rx in lazy:
+            rx.compiled()
+        return len(lazy)
 
 
 _CACHE: dict[tuple, RuleSet] = {}

@@ -358,6 +358,40 @@ def test_meaning_check_spares_mechanical_fixes_and_can_be_off():
     assert fix_with(text, [drift], ctx=fake_ctx(0.9, meaning_check=False))[0] == "Officials left."
 
 
+def test_dropping_a_word_said_twice_is_not_sent_to_the_model():
+    text = "The the group said that it will will cease."
+    twice = finding(text, "will will", "will", category="duplication")
+    ctx = fake_ctx(0.999)
+    assert fix_with(text, [twice], ctx=ctx)[0] == "The the group said that it will cease."
+    assert ctx._encoder.calls == 0 and "meaning" not in twice.data
+    other = finding(text, "will will cease", "will stop", category="duplication")
+    fix_with(text, [other], ctx=ctx)
+    assert ctx._encoder.calls == 1  # words changed, not only a repeat dropped: asked
+
+
+@pytest.mark.parametrize("before,after", [
+    ("He said the the word.", "He said the word."),
+    ("in the in the house", "in the house"),
+    ("He said that that was wrong.", "He said that was wrong."),
+    ("It will, it will cease.", "It will cease."),
+    ("x y y", "x y"),
+    ("a b a b a b", "a b a b"),
+])
+def test_drops_a_repeat(before, after):
+    assert rewrite.drops_a_repeat(before, after)
+
+
+@pytest.mark.parametrize("before,after", [
+    ("He said the word.", "He said word."),  # a word gone that was said once
+    ("a b c", "a c"),
+    ("the movement when he came", "the movement when it came"),  # same length
+    ("a", ""),
+    ("one two three four five one two three four five", "one two three four five"),  # > 4 words
+])
+def test_does_not_drop_a_repeat(before, after):
+    assert not rewrite.drops_a_repeat(before, after)
+
+
 # -- apply and undo ---------------------------------------------------------------------------
 
 def test_apply_rejects_overlaps_and_mismatches():

@@ -8,22 +8,23 @@ import pickle
 from normalizer.ruleset import LazyPattern, load_rules
 
 
-def _patterns(rule):
-    yield from ([rule.regex] if rule.regex is not None else [])
-    yield from rule.unless_rx
-    yield from rule.unless_sentence_rx
-    yield from rule.requires_rx
-
-
 def test_every_shipped_pattern_compiles():
     """Shipped rules compile their regexes lazily; this is where an invalid one is caught."""
     count = 0
     for rule in load_rules().rules:
-        for rx in _patterns(rule):
+        for rx in rule.patterns():
             if isinstance(rx, LazyPattern):
                 rx.compiled()  # raises regex.error on an invalid pattern
             count += 1
     assert count > 0
+
+
+def test_compile_patterns_leaves_none_lazy():
+    rules = load_rules().select(enabled=["fr-en.calque"])
+    assert rules.compile_patterns() >= 0
+    assert not [rx for r in rules.rules for rx in r.patterns()
+                if isinstance(rx, LazyPattern) and rx._compiled is None]
+    assert rules.compile_patterns() == 0
 
 
 def test_lazy_pattern_behaves_like_the_compiled_one():
