@@ -20,7 +20,8 @@ still leaves room in one construction ("X, whose movement … when he came to po
 sits in a clause whose subject is the collective). Once a pronoun is flagged, the next ones of
 the same gender follow it until a person of that gender turns up. Pronouns inside quotations
 are left alone (the speaker's words, and their referents are often outside the text), and so
-are pronouns whose own words name a person ("he said", "his wife").
+are pronouns whose own words name a person ("he said", "his wife"); nor does a pronoun outside a
+quotation take a non-person inside one for its antecedent (after a quotation comes its speaker).
 
 Nearly every he/she of a news text is about a person named nearby, so a gate runs first: each
 pronoun is read against what the scan would know whatever names it had learnt by then (a lone
@@ -742,7 +743,15 @@ class Scanner:
             return None
         if subj.thing and not allow_thing:
             return None
+        if self._quoted(subj):
+            return None  # the speaker's words: "'Our government is ineffective.' And he warned"
         return subj
+
+    def _quoted(self, m: Mention) -> bool:
+        """True when mention ``m`` lies inside a quotation. A pronoun outside one (the only
+        kind judged) does not take its antecedent from a quoted sentence: what comes after a
+        quotation is about its speaker, a person."""
+        return self.doc.in_quote(m.pos, m.pos + len(m.text))
 
     def _sentence(self, i: int, toks: list[Token]) -> list[Candidate]:
         doc, lex, state = self.doc, self.lex, self.state
@@ -956,13 +965,13 @@ class Scanner:
         ``upto``: see _reading."""
         text = self.doc.text
         heads, may_lack = _possible_subjects(text, [m for m in self._reading(i, upto)[1] if m.pos < pos])
-        if any(_may_be_antecedent(h, thing_ok) for h in heads):
+        if any(_may_be_antecedent(h, thing_ok) and not self._quoted(h) for h in heads):
             return True
         prev = self._counted_before(i) if may_lack else None  # no subject before the pronoun
         if prev is None:
             return False
         heads, _ = _possible_subjects(text, self._reading(prev)[1])
-        return any(_may_be_antecedent(h, thing_ok) for h in heads)
+        return any(_may_be_antecedent(h, thing_ok) and not self._quoted(h) for h in heads)
 
     def _reading(self, i: int, upto: int | None = None) -> tuple[list[Mention], list[Mention]]:
         """Sentence ``i`` as any scan reads it, whatever names it has learnt: its names and nouns
