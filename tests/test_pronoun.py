@@ -100,3 +100,43 @@ def test_findings_point_at_the_pronoun_and_keep_case(pro):
     assert text[f.start : f.end] == "His"
     assert f.suggestions[0] == "Its"
     assert f.category == "pronoun"
+
+
+# -- the French gender of the antecedent ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, pronoun", [
+    # le service, le gouvernement: a leaked il would be "he"
+    ("Ms Fiorina spoke first.\n\nThe service is designed to make radio interactive.\n\n"
+     "Among the other products she showcased was a hub.", "she"),
+    ("The government announced new taxes on Monday. She expects to raise 2 billion euros.", "She"),
+    ("The institute said that growth was zero. Output fell, even if she slowed.", "she"),
+])
+def test_a_subject_pronoun_of_the_other_french_gender_is_not_applied(pro, text, pronoun):
+    found = [f for f in pro.check(text) if f.text.split()[0] == pronoun]
+    assert found and all(f.confidence < 0.5 and "in French" in f.message for f in found)
+    assert pro.normalize(text).text == text  # reported, not rewritten at the default level
+
+
+@pytest.mark.parametrize("text", [
+    "The company announced new taxes on Monday. She expects to raise 2 billion euros.",  # l'entreprise
+    "The government announced new taxes on Monday. He expects to raise 2 billion euros.",
+    # the leaked elle may stand for a feminine noun of its own sentence (l'inflation)
+    "The institute said that growth was zero. Consumption fell as inflation, even if she slowed, "
+    "stayed high.",
+    "The institute said that growth was zero. Inflation fell, even if she slowed.",
+])
+def test_a_subject_pronoun_of_the_french_gender_keeps_its_confidence(pro, text):
+    found = pro.check(text)
+    assert found and all(f.confidence >= 0.5 and "in French" not in f.message for f in found)
+
+
+def test_french_gender_of_names():
+    from normalizer.detectors.pronoun import lexicon
+    from normalizer.ruleset import load_rules
+
+    rule = next(r for r in load_rules().rules if r.id == "fr-en.pronoun.gender")
+    gender = lexicon(rule).french_gender
+    assert gender("Bank of France") == "f"  # the head before "of": la banque
+    assert gender("Ministry of Defence") == "m"  # le ministère, not la défense
+    assert gender("Labour Party") == "m" and gender("North Korea") == "f"
+    assert gender("IS-K") is None

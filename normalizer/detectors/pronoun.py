@@ -22,6 +22,9 @@ the same gender follow it until a person of that gender turns up. Pronouns insid
 are left alone (the speaker's words, and their referents are often outside the text), and so
 are pronouns whose own words name a person ("he said", "his wife"); nor does a pronoun outside a
 quotation take a non-person inside one for its antecedent (after a quotation comes its speaker).
+A leaked il/elle has the gender of the French noun: a subject he/she whose antecedent is of the
+other gender in French ("the service ... she": le service), and with no noun of its own gender
+in its sentence before it, keeps a low confidence (reported, not fixed at the default level).
 
 Nearly every he/she of a news text is about a person named nearby, so a gate runs first: each
 pronoun is read against what the scan would know whatever names it had learnt by then (a lone
@@ -116,6 +119,10 @@ class Lexicon:
     thing_factor: float
     thing_predicates: frozenset[str] = frozenset()  # "he is adopted": only a thing is
     mental_factor: float = 0.8  # "she believes" with a woman named in an earlier paragraph
+    # English non-person nouns and places -> "m" or "f", the gender of their usual French
+    # translation ("government" -> le gouvernement -> "m"): the gender a leaked il/elle has
+    french_genders: dict[str, str] = field(default_factory=dict)
+    french_gender_factor: float = 0.6  # the subject pronoun's gender is not its antecedent's
     all_titles: frozenset[str] = field(init=False, repr=False)
     # what each lower-case word makes of a mention (see noun), worked out once per word
     nouns: "_Nouns" = field(init=False, repr=False, compare=False)
@@ -166,7 +173,30 @@ class Lexicon:
             thing_factor=float(s.get("thing_factor", 0.85)),
             thing_predicates=_words(s, "thing_predicates"),
             mental_factor=float(s.get("mental_factor", 0.8)),
+            french_genders=_french_genders(s),
+            french_gender_factor=float(s.get("french_gender_factor", 0.6)),
         )
+
+    def french_gender(self, name: str) -> str | None:
+        """The French gender of a non-person's name or noun: of the last word with one before
+        any "of" ("Bank of France" -> banque, "Charbonneau Commission" -> commission), else of
+        the whole name ("North Korea"); None when unknown."""
+        words = name.lower().replace("’s", "").replace("'s", "").split()
+        if not words:
+            return None
+        whole = self.french_genders.get(" ".join(words))
+        if whole is not None:
+            return whole
+        head = words[: words.index("of")] if "of" in words else words
+        return next((g for g in map(self.french_genders.get, reversed(head)) if g is not None), None)
+
+
+def _french_genders(s: dict[str, Any]) -> dict[str, str]:
+    masculine, feminine = _words(s, "french_masculine"), _words(s, "french_feminine")
+    both = masculine & feminine
+    if both:
+        raise SettingsError(f"settings: {sorted(both)} both in french_masculine and french_feminine")
+    return {w: "m" for w in masculine} | {w: "f" for w in feminine}
 
 
 class _Nouns(dict):
@@ -590,7 +620,17 @@ def _may_be_antecedent(subject: Mention, thing_ok: bool) -> bool:
     return not subject.person and (thing_ok or not subject.thing)
 
 
+def _french_noun_of_gender(toks: list[Token], gender: str, lex: Lexicon) -> bool:
+    """True when a word of ``toks`` is a noun whose French translation has ``gender``: the
+    leaked pronoun may stand for it rather than for the antecedent the scan picked ("penalised
+    by inflation which, even if she decelerated": l'inflation)."""
+    genders = lex.french_genders
+    return any(genders.get(t.lower) == gender for t in toks)
+
+
 # -- the scan ---------------------------------------------------------------------------------
+
+_GENDER_NAMES = {"m": "masculine", "f": "feminine"}
 
 @dataclass
 class Candidate:
@@ -868,6 +908,14 @@ class Scanner:
             return None
         if antecedent.thing:
             conf *= lex.thing_factor
+        if role == "subject" and not antecedent.plural:
+            # A leaked il/elle has the gender of the French noun: "she" after "the service"
+            # (le service) is unlikely to be one. Possessives agree with what is possessed in
+            # French (son/sa), and "him" may be "lui" (either gender): only he/she tell.
+            french = lex.french_gender(antecedent.text)
+            if french is not None and french != gender and not _french_noun_of_gender(toks[:k], gender, lex):
+                conf *= lex.french_gender_factor
+                why += f"; but {antecedent.text!r} is {_GENDER_NAMES[french]} in French"
         return Candidate(t, gender, role, antecedent, round(conf, 4), why)
 
     def _thing_predicate(self, toks: list[Token], k: int) -> bool:
