@@ -631,6 +631,8 @@ def _french_noun_of_gender(toks: list[Token], gender: str, lex: Lexicon) -> bool
 # -- the scan ---------------------------------------------------------------------------------
 
 _GENDER_NAMES = {"m": "masculine", "f": "feminine"}
+_OTHER_SUBJECT_PRONOUNS = frozenset({"i", "we", "you", "they"})
+_OPENING_CONJUNCTIONS = frozenset({"and", "but", "so", "yet", "or", "then", "now"})
 
 @dataclass
 class Candidate:
@@ -775,10 +777,14 @@ class Scanner:
         """The non-person subject of this sentence (before the pronoun) or, failing any
         subject there, of the sentence before; None when that subject is a person, a thing or
         two things coordinated ("Labour and the Tories")."""
+        if self._opens_with_other_pronoun(i):
+            return None
         subj = self._subject(i, pos)
         if subj is None:
             prev = self._counted_before(i)
-            subj = self._subject(prev) if prev is not None else None
+            if prev is None or self._opens_with_other_pronoun(prev):
+                return None
+            subj = self._subject(prev)
         if subj is None or subj.person or subj.chain_of is not None or subj.coordinated:
             return None
         if subj.thing and not allow_thing:
@@ -786,6 +792,14 @@ class Scanner:
         if self._quoted(subj):
             return None  # the speaker's words: "'Our government is ineffective.' And he warned"
         return subj
+
+    def _opens_with_other_pronoun(self, i: int) -> bool:
+        """True when sentence ``i`` opens with I, we, you or they (after "and", "but"...): that
+        pronoun is its subject, and the first noun is no subject at all ("They will play a part
+        in winning the country round. Future generations will thank him")."""
+        toks = self._sentence_words(i)
+        k = 1 if toks and toks[0].lower in _OPENING_CONJUNCTIONS else 0
+        return k < len(toks) and toks[k].lower in _OTHER_SUBJECT_PRONOUNS
 
     def _quoted(self, m: Mention) -> bool:
         """True when mention ``m`` lies inside a quotation. A pronoun outside one (the only
