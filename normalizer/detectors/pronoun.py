@@ -696,6 +696,7 @@ class Scanner:
         # (sentence, end or None) -> its words (the gate reads some first, some up to a pronoun)
         self._words: dict[tuple[int, int | None], list[Token]] = {}
         self._readings: dict[tuple[int, int | None], tuple[list[Mention], list[Mention]]] = {}
+        self._opens_with_pronoun: dict[int, bool] = {}
 
     def _paragraph(self, pos: int) -> int:
         k = bisect.bisect_right(self._paragraph_starts, pos) - 1
@@ -797,9 +798,17 @@ class Scanner:
         """True when sentence ``i`` opens with I, we, you or they (after "and", "but"...): that
         pronoun is its subject, and the first noun is no subject at all ("They will play a part
         in winning the country round. Future generations will thank him")."""
-        toks = self._sentence_words(i)
-        k = 1 if toks and toks[0].lower in _OPENING_CONJUNCTIONS else 0
-        return k < len(toks) and toks[k].lower in _OTHER_SUBJECT_PRONOUNS
+        opens = self._opens_with_pronoun.get(i)
+        if opens is None:
+            span = self.doc.sentences[i]
+            words = self._word.finditer(self.doc.text, max(span.start, self.doc.prefix.end), span.end)
+            first = next(words, None)
+            word = first.group().lower() if first else ""
+            if word in _OPENING_CONJUNCTIONS:
+                second = next(words, None)
+                word = second.group().lower() if second else ""
+            opens = self._opens_with_pronoun[i] = word in _OTHER_SUBJECT_PRONOUNS
+        return opens
 
     def _quoted(self, m: Mention) -> bool:
         """True when mention ``m`` lies inside a quotation. A pronoun outside one (the only
@@ -1025,12 +1034,14 @@ class Scanner:
     def _subject_may_be_antecedent(self, i: int, pos: int, thing_ok: bool, upto: int | None) -> bool:
         """True when ``_subject_antecedent`` may find a non-person, whatever names it knows.
         ``upto``: see _reading."""
+        if self._opens_with_other_pronoun(i):
+            return False  # as _subject_antecedent
         text = self.doc.text
         heads, may_lack = _possible_subjects(text, [m for m in self._reading(i, upto)[1] if m.pos < pos])
         if any(_may_be_antecedent(h, thing_ok) and not self._quoted(h) for h in heads):
             return True
         prev = self._counted_before(i) if may_lack else None  # no subject before the pronoun
-        if prev is None:
+        if prev is None or self._opens_with_other_pronoun(prev):
             return False
         heads, _ = _possible_subjects(text, self._reading(prev)[1])
         return any(_may_be_antecedent(h, thing_ok) and not self._quoted(h) for h in heads)
