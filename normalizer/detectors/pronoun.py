@@ -691,7 +691,10 @@ class Scanner:
         # Only pronouns are judged: the sentences after the last one's are never looked at.
         reach = self.pronouns[-1].sent + 1 if self.pronouns else 0
         self._paragraph_starts = [p.start for p in doc.paragraphs]
-        self.counted = [not _is_heading(doc.text[s.start : s.end]) for s in doc.sentences[:reach]]
+        text = doc.text
+        # a sentence ending on a terminal mark is no heading: only the others need a closer look
+        self.counted = [text[s.end - 1] in _TERMINAL or not _is_heading(text[s.start : s.end])
+                        for s in doc.sentences[:reach]]
         self._counted_through = list(itertools.accumulate(self.counted))  # a distance is a difference
         # (sentence, end or None) -> its words (the gate reads some first, some up to a pronoun)
         self._words: dict[tuple[int, int | None], list[Token]] = {}
@@ -1118,6 +1121,9 @@ def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int,
         if pronoun is not None:
             found.append((pos, end, pronoun))
     return found
+
+
+_TERMINAL = frozenset(".!?…:")
 
 
 def _is_heading(text: str) -> bool:
