@@ -1,7 +1,10 @@
 """The duplication detector's second round of shortcuts changes nothing it finds: the window
 of units is counted one distance at a time, the content words come from one lookup per word,
-and only the sentences that hold an elision mark are scanned for one."""
+only the sentences that hold an elision mark are scanned for one (by each pattern, only those
+that hold one of its marks), and the phrase lengths tried are no more than the words a sentence
+writes again."""
 
+import copy
 import random
 
 import pytest
@@ -29,6 +32,25 @@ def test_sharing_pairs_are_the_pairs_of_each_window(seed):
         assert dup._sharing_pairs(words, window, min_shared) == _shared_in_window(words, window, min_shared)
 
 
+def _repeats_of_each_length(words: list[str], max_n: int) -> list[int]:
+    """The lengths n of the phrases repeated back to back, as the check once found them."""
+    return [n for n in range(1, max_n + 1)
+            if any(words[i : i + n] == words[i + n : i + 2 * n] for i in range(len(words) - 2 * n + 1))]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_repeat_lengths_are_those_of_every_phrase(seed):
+    # Few distinct words, so that most lists write some again, a few times or many (up to three
+    # lengths are tried one by one; beyond, a set of pairs of words is asked first).
+    rnd = random.Random(seed)
+    for _ in range(3000):
+        words = [rnd.choice("abcdef"[: rnd.randint(1, 6)]) for _ in range(rnd.randint(0, 24))]
+        max_n = rnd.randint(1, 8)
+        rewritten = len(words) - len(set(words))
+        found = dup._repeat_lengths(words, rewritten, max_n)
+        assert found == _repeats_of_each_length(words, max_n), (words, max_n)
+
+
 _PIECES = ["Word", "word", "words", "the", "of", "Izmir", "café", "ΟΔΟΣ", "2021", "a1", "x", "said",
            "attacks", "attacked", "’s", "'s", "-", " ", " ", ". ", ", ", "“", "”", "\n"]
 
@@ -49,7 +71,7 @@ def test_content_words_are_those_of_the_tokens():
 
 
 _MARKED = ["Word", "word", "the", " ", " ", "…", "...", "[…]", "(...)", "[ … ]", ". ", "“", "”", "\n",
-           " date 2021-08-30 "]
+           " date 2021-08-30 ", "word … word", "word [...] word", "Word (…) word"]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -60,6 +82,19 @@ def test_sentences_holding_a_mark_are_those_the_scan_read(seed):
         doc = Document.from_text("".join(rnd.choice(_MARKED) for _ in range(rnd.randint(1, 40))))
         every = [s for s in dup._sentences(doc) if any(n in s[2] for n in needles)]
         assert list(dup._sentences_holding(doc, needles)) == every
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_each_elision_pattern_scans_the_sentences_that_hold_its_marks(seed):
+    rule = RULES["elision"]
+    # The same rule with no gate: both patterns scan every sentence.
+    ungated = copy.copy(rule)
+    dup._PER_RULE[(id(ungated), "elision")] = (ungated, dup._elision_settings(rule)._replace(gate=None))
+    rnd = random.Random(seed)
+    for _ in range(2000):
+        doc = Document.from_text("".join(rnd.choice(_MARKED) for _ in range(rnd.randint(1, 40))))
+        found = [(f.start, f.end, f.suggestions) for f in dup.detect(doc, rule, None)]
+        assert found == [(f.start, f.end, f.suggestions) for f in dup.detect(doc, ungated, None)]
 
 
 def test_elisions_next_to_sentence_ends_and_the_prefix_are_found():

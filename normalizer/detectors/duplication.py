@@ -26,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import dropwhile
-from operator import eq
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from operator import and_, eq
+from typing import AbstractSet, Any, Callable, Iterable, Iterator, NamedTuple
 
 import regex
 
@@ -261,10 +261,14 @@ def _repeat_lengths(words: list[str], rewritten: int, max_n: int) -> list[int]:
     time: the only phrase lengths the scans below can find repeated. The word list is compared
     with itself at C speed, no Python loop per word."""
     lengths = [1] if any(map(eq, words, words[1:])) else []
-    # Two copies of a phrase of n >= 2 words write n words again, and a pair of words.
-    if max_n >= 2 and rewritten >= 2 and len(set(zip(words, words[1:]))) < len(words) - 1:
+    # Two copies of a phrase of n words write n words again: n <= rewritten (most sentences
+    # that write a word again write two or three).
+    top = min(max_n, rewritten, len(words) // 2)
+    # Two copies of a phrase of n >= 2 words write a pair of words twice: asked first (with a
+    # set of pairs) when more than two lengths are left to try one by one.
+    if top >= 2 and (top <= 3 or len(set(zip(words, words[1:]))) < len(words) - 1):
         # same[i] is 1 where words[i] == words[i + n]: n ones in a row are two copies
-        lengths += [n for n in range(2, max_n + 1) if b"\1" * n in bytes(map(eq, words, words[n:]))]
+        lengths += [n for n in range(2, top + 1) if b"\1" * n in bytes(map(eq, words, words[n:]))]
     return lengths
 
 
@@ -354,7 +358,9 @@ def _check_adjacent(doc, rule, ctx):
             continue  # no word written twice (most sentences): nothing repeated
         commas = cfg.comma_min and ", " in text
         lengths = _repeat_lengths(words, rewritten, max(cfg.max_ngram, cfg.comma_max if commas else 0))
-        if any(n <= cfg.max_ngram for n in lengths):
+        if not lengths:
+            continue  # nothing repeated back to back (nearly every sentence)
+        if lengths[0] <= cfg.max_ngram:  # (the lengths ascend)
             for a, b, keep in find_adjacent_repeats(text, start, cfg):
                 yield make_finding(doc, rule, a, b, [keep], level=rule.level or "safe",
                                    data={"repeated": keep})
@@ -406,6 +412,11 @@ class ElisionSettings(NamedTuple):
     # without them is skipped without a regex scan. None when a mark has letters, which
     # IGNORECASE could match in another case.
     gate: tuple[str, ...] | None
+    # The marks of each pattern: with the gate on, a pattern scans only the sentences that hold
+    # one of its own (most that hold "..." hold no bracketed mark). An empty list of marks
+    # compiles to an empty alternative, which matches everywhere: it is ("",).
+    bracketed_marks: tuple[str, ...]
+    bare_marks: tuple[str, ...]
 
 
 def _elision_settings(rule) -> ElisionSettings:
@@ -417,7 +428,8 @@ def _elision_settings(rule) -> ElisionSettings:
     if all(m.lower() == m.upper() for m in marks):
         gate = tuple(m for m in marks if not any(o != m and o in m for o in marks))
     return ElisionSettings(_elision_regex(bracket_marks), _elision_regex(bare_marks) if bare_marks else None,
-                           _word_set(rule, "allowed_repeats"), gate)
+                           _word_set(rule, "allowed_repeats"), gate, tuple(bracket_marks) or ("",),
+                           tuple(bare_marks) or ("",))
 
 
 def _sentences_holding(doc, needles: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
@@ -440,8 +452,9 @@ def _check_elision(doc, rule, ctx):
     cfg = _per_rule(rule, "elision", lambda: _elision_settings(rule))
     # a gate: only the sentences that hold a mark can hold an elision
     for start, _, text in _sentences(doc) if cfg.gate is None else _sentences_holding(doc, cfg.gate):
-        for rx, is_bare in ((cfg.bracketed, False), (cfg.bare, True)):
-            if rx is None:
+        scans = ((cfg.bracketed, False, cfg.bracketed_marks), (cfg.bare, True, cfg.bare_marks))
+        for rx, is_bare, marks in scans:
+            if rx is None or (cfg.gate is not None and not any(mark in text for mark in marks)):
                 continue
             for m in rx.finditer(text, overlapped=True):
                 w1, w2 = m.group("w1"), m.group("w2")
@@ -603,11 +616,11 @@ class _ContentStems(dict):
 
 
 _MAX_STEMS = 1 << 16  # emptied when larger: a vocabulary, not a leak
-_NO_CONTENT = frozenset(("",))
+_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _content_words_of(doc, rule, units: list[SentenceWords],
-                      stopwords: frozenset[str]) -> list[frozenset[str]]:
+                      stopwords: frozenset[str]) -> list[set[str]]:
     """content_words of each unit, from the words found once per document."""
     if "\u0130" in doc.text:
         # 'İ' lower-cases to two characters: only the words as written have the right length.
@@ -616,10 +629,15 @@ def _content_words_of(doc, rule, units: list[SentenceWords],
     if len(stems) > _MAX_STEMS:
         stems.clear()
     stem_of = stems.__getitem__
-    return [frozenset(map(stem_of, u.distinct)) - _NO_CONTENT for u in units]
+    found = []
+    for u in units:
+        words = set(map(stem_of, u.distinct))
+        words.discard("")  # the words that are no content words
+        found.append(words)
+    return found
 
 
-def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def lexical_overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
@@ -647,26 +665,27 @@ def _different_figures(a: str, b: str) -> bool:
     return bool(na - nb) and bool(nb - na)
 
 
-def _sharing_pairs(words: list[frozenset[str]], window: int, min_shared: int) -> list[tuple[int, int]]:
+def _sharing_pairs(words: list[AbstractSet[str]], window: int, min_shared: int) -> list[tuple[int, int]]:
     """(i, j), ordered by j then i, for the units at most ``window`` apart that share at least
     ``min_shared`` words. One C-speed pass per distance d counts what each unit shares with
     the unit d places before it: no Python step per unit, and few pairs get that far."""
     pairs = []
     for d in range(1, window + 1):
-        shared = list(map(len, map(frozenset.intersection, words[d:], words[:-d])))
+        shared = list(map(len, map(and_, words[d:], words[:-d])))
         if shared and max(shared) >= min_shared:
             pairs += [(j - d, j) for j, n in enumerate(shared, d) if n >= min_shared]
     return sorted(pairs, key=lambda p: (p[1], p[0]))
 
 
-def _candidate_pairs(units: list[SentenceWords], words: list[frozenset[str]], window: int,
+def _candidate_pairs(units: list[SentenceWords], words: list[AbstractSet[str]], window: int,
                      min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
-    usable = [len(w) >= min_words and not _is_heading(u.text) for w, u in zip(words, units)]
-    # The words of a unit that pairs with nothing are left out of the count.
-    kept = [w if ok else frozenset() for w, ok in zip(words, usable)]
+    # The words of a unit too short to pair with any are left out of the count; whether a unit
+    # is a heading (which pairs with none either) is asked only of the pairs that share enough.
+    kept = [w if len(w) >= min_words else _NO_WORDS for w in words]
     pairs = []
     for i, j in _sharing_pairs(kept, window, min_shared):
-        if not (usable[i] and usable[j]):
+        if (len(words[i]) < min_words or len(words[j]) < min_words
+                or _is_heading(units[i].text) or _is_heading(units[j].text)):
             continue
         ov = lexical_overlap(words[i], words[j])
         # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
