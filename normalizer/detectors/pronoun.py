@@ -119,6 +119,9 @@ class Lexicon:
     thing_factor: float
     thing_predicates: frozenset[str] = frozenset()  # "he is adopted": only a thing is
     mental_factor: float = 0.8  # "she believes" with a woman named in an earlier paragraph
+    # collective nouns that name a condition or a quantity before "of" and a common noun
+    # ("a state of emergency", "a body of evidence", "a chain of events")
+    of_senses: frozenset[str] = frozenset()
     # English non-person nouns and places -> "m" or "f", the gender of their usual French
     # translation ("government" -> le gouvernement -> "m"): the gender a leaked il/elle has
     french_genders: dict[str, str] = field(default_factory=dict)
@@ -173,6 +176,7 @@ class Lexicon:
             thing_factor=float(s.get("thing_factor", 0.85)),
             thing_predicates=_words(s, "thing_predicates"),
             mental_factor=float(s.get("mental_factor", 0.8)),
+            of_senses=_words(s, "of_senses"),
             french_genders=_french_genders(s),
             french_gender_factor=float(s.get("french_gender_factor", 0.6)),
         )
@@ -555,6 +559,19 @@ def _looks_like_person_noun(word: str, lex: Lexicon) -> bool:
             and word not in lex.not_person_nouns and "-" not in word)
 
 
+def _of_a_common_noun(text: str, toks: list[Token], k: int) -> bool:
+    """True when toks[k] is followed by "of" and a lower-case word ("state of emergency"), not
+    by a name ("the State of Israel") or a determiner ("the state of the economy" is still
+    no group, but "the body of the party" may be)."""
+    return (k + 2 < len(toks) and toks[k + 1].lower == "of" and not toks[k + 2].capitalised
+            and toks[k + 2].lower not in _DETERMINERS_AFTER_OF
+            and text[toks[k].end : toks[k + 2].start].strip() == "of")
+
+
+_DETERMINERS_AFTER_OF = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that",
+                                   "these", "those", "our", "your"})
+
+
 def _mark_coordinated(mentions: list[Mention], text: str) -> None:
     """"Labour and the Tories", "France or Germany": a coordinated pair is plural, so neither
     is the antecedent of he/she."""
@@ -754,6 +771,8 @@ class Scanner:
             noun = nouns[t.lower]
             if noun is not None:
                 person, gender, plural, thing = noun
+                if not person and t.lower in lex.of_senses and _of_a_common_noun(text, toks, k):
+                    continue  # "an advanced state of illness", "a body of evidence": no group
                 out.append((k, Mention(i, t.start, person, gender, t.text, plural=plural, thing=thing,
                                        oblique=_oblique(text, toks, k, lex))))
         out.sort(key=lambda x: x[1].pos)
