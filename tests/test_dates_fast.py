@@ -2,6 +2,7 @@
 only skip work: every finding is the same as when the full pattern runs on every paragraph."""
 
 import random
+import re
 
 import pytest
 
@@ -67,7 +68,39 @@ def test_gates_change_no_finding(setup, monkeypatch, text):
     rules, ctx = setup
     gated = _findings(rules, ctx, text)
     monkeypatch.setattr(dates, "body_matches", _every_paragraph)
+    monkeypatch.setattr(dates, "gate_may_hit", lambda doc, scan: True)
     assert gated == _findings(rules, ctx, text)
+
+
+# Texts with a gate view (ASCII and inert characters only): the needles must be found wherever a
+# gate hits, in any case and with any digits.
+VIEW_ATOMS = ["0", "1", "7", "9", "12", "000", "345", " ", " ", "  ", "\n", "\t", "/", ",", ".", ":",
+              ": ", ";", "-", "_", "(", ")", "'", "h", "H", "e", "E", "r", "R", "re", "er", "eme", "me",
+              "I", "V", "X", "L", "C", "i", "v", "x", "l", "c", "XIX", "Ier", "IIeme", "le", "Le",
+              "mai", "MAI", "Mai", "juillet", "JuiLLet", "avril", "AVRIL", "fevrier", "aout",
+              "decembre", "octobre", "Mars", "siecle", "for", "the", "£", "’", "“", "—", "°"]
+
+
+def test_needles_found_wherever_a_gate_hits():
+    rng = random.Random(11)
+    texts = [t for t in TRICKY if dates.gate_view(t) is not None]
+    texts += ["".join(rng.choice(VIEW_ATOMS) for _ in range(rng.randint(2, 40))) for _ in range(3000)]
+    hits = 0
+    for text in texts:
+        doc = Document.from_text(text)
+        for scan in dates._SCANS:
+            if scan.gate.search(text):
+                hits += 1
+                assert dates.gate_may_hit(doc, scan), (text, scan.gate.pattern)
+    assert hits > 500
+
+
+def test_gate_view_only_for_inert_characters():
+    assert dates.gate_view("Some 12 000 people paid £5 for “it” — 3°.") is not None
+    for text in ["Some 12\u00a0000", "\u0661\u0665/\u0660\u0668", "le 1er août", "MAİ", "\ud800"]:
+        assert dates.gate_view(text) is None, text
+    for c in dates.INERT:
+        assert not re.match(r"[\w\s]", c) and c.lower() == c.upper() == c, c
 
 
 def test_tricky_texts_do_find_something(setup):

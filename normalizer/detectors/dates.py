@@ -16,7 +16,10 @@ before it fires and the rule settings list what blocks it.
 Clean English text must cost next to nothing: each pattern comes with a gate, a cheap pattern
 found inside every one of its matches ("/" between digits for a numeric date) and led by a
 literal character, so one C-speed search over the document proves most articles have nothing
-to find, and the full pattern only runs on the paragraphs the gate hits.
+to find, and the full pattern only runs on the paragraphs the gate hits. Gates led by a common
+character (a space, an "e") still stop thousands of times a document, so before them one
+Aho-Corasick pass over a view of the document with every digit a "0" looks for the needles
+each gate's hits must hold ("0 000" for space thousands), for all the gates at once.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import bisect
 import datetime as _dt
 import operator
 import re
+from functools import lru_cache
+from itertools import product
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..context import make_finding
@@ -114,20 +119,30 @@ class Scan(NamedTuple):
 
     A pattern whose matches may hold a no-break space also has ``spaced_gate``, led by a class
     of spaces (several times slower) and used only for text that has one: ``gate`` is then led
-    by a plain space."""
+    by a plain space.
+
+    ``needles``: strings of the gate view (see ``gate_view``), one of which is found wherever
+    ``gate`` hits a text that has a view; none of them in the view, no gate search is needed."""
     rx: re.Pattern
     gate: re.Pattern
     spaced_gate: re.Pattern | None = None
+    needles: frozenset[bytes] = frozenset()
 
 
 _START = operator.attrgetter("start")
 
 
-def body_matches(doc, scan: Scan) -> Iterator[re.Match]:
+def body_matches(doc, scan: Scan) -> Iterable[re.Match]:
     """Matches of ``scan.rx`` in each paragraph, outside the metadata prefix.
 
     Only the paragraphs where the gate hits can hold a finding, and only those are scanned (a
     gate hit never starts on the blank space at a line's edge, so it lies inside a paragraph)."""
+    if not gate_may_hit(doc, scan):
+        return ()  # most documents, for most scans: not even a generator to make
+    return _gated_matches(doc, scan)
+
+
+def _gated_matches(doc, scan: Scan) -> Iterator[re.Match]:
     text, paragraphs, rx = doc.text, doc.paragraphs, scan.rx
     gate = scan.gate
     if scan.spaced_gate is not None and ("\u00a0" in text or "\u202f" in text):
@@ -139,6 +154,96 @@ def body_matches(doc, scan: Scan) -> Iterator[re.Match]:
             if not doc.in_prefix(m.start()):
                 yield m
         hit = gate.search(text, max(p.end, hit.end()))
+
+
+# -- the gate view --------------------------------------------------------------------------
+# The document as bytes in which every digit is a "0", every capital but those of Roman
+# numerals (I, V, X, L, C, which the Roman ordinal gate tells apart) is in lower case, and every
+# other character that is not a word character is a "!" unless a needle spells it (" /:.,"),
+# so that a few needles stand for all the digits, cases and word ends a gate may hit ("0 000"
+# for "12 345", "Xe!" for "XXe)" and "XXe—"). The view ends with a "!", as a word may.
+_ROMAN_CAPITALS = "IVXLC"
+_SPELT_MARKS = " /:.,"
+_OTHER_MARK = "!"
+
+
+def _view_byte(b: int) -> int:
+    c = chr(b)
+    if "0" <= c <= "9":
+        return ord("0")
+    if "A" <= c <= "Z" and c not in _ROMAN_CAPITALS:
+        return ord(c.lower())
+    word_char = c.isascii() and (c.isalnum() or c == "_")
+    return b if word_char or c in _SPELT_MARKS else ord(_OTHER_MARK)
+
+
+_VIEW_TABLE = bytes(map(_view_byte, range(256)))
+# What follows a word in the view (a character that is not a word character).
+_WORD_ENDS = tuple(c.encode("ascii") for c in _SPELT_MARKS + _OTHER_MARK)
+# Characters other than ASCII that no gate can match (neither letters, digits nor spaces, and no
+# case of an ASCII letter): a text with no other has a view. Any other (a digit of another
+# script, "é", a no-break space) could stand in a gate hit for what a needle spells in ASCII.
+INERT = "£€¥¢’‘“”„«»‹›–—…°•·©®™§¶†‡′″"
+_INERT_EXTRA_BYTES = tuple((c, len(c.encode("utf-8")) - 1) for c in INERT)
+
+
+def gate_view(text: str) -> bytes | None:
+    """The text's UTF-8 through ``_VIEW_TABLE``, or None when it has a character other than
+    ASCII that is not ``INERT``. (A needle is ASCII: found in the UTF-8 exactly where the text
+    has those characters, whatever other characters are around.)"""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: not inert either
+        return None
+    # the bytes beyond one per character are those of characters other than ASCII: all inert?
+    extra = len(data) - len(text)
+    if extra:
+        extra -= sum(text.count(c) * n for c, n in _INERT_EXTRA_BYTES if c in text)
+        if extra:
+            return None
+    return data.translate(_VIEW_TABLE) + _OTHER_MARK.encode("ascii")
+
+
+def view_spellings(word: str) -> list[bytes]:
+    """Every way a lower-case ASCII ``word`` may read in the view when the text may write it in
+    any case: a letter of a Roman numeral keeps its capital there."""
+    letters = [(c, c.upper()) if c.upper() in _ROMAN_CAPITALS else (c,) for c in word]
+    return ["".join(p).encode("ascii") for p in product(*letters)]
+
+
+@lru_cache(maxsize=1)
+def _needle_automaton():
+    """One automaton for the needles of every scan, and the needle each of its patterns is."""
+    import ahocorasick_rs
+
+    needles = sorted(set().union(*(scan.needles for scan in _SCANS)))
+    return ahocorasick_rs.BytesAhoCorasick(needles, implementation=ahocorasick_rs.Implementation.DFA), needles
+
+
+_NOT_SEEN = object()
+_NOTHING: frozenset[bytes] = frozenset()
+
+
+def _needles_found(doc) -> frozenset[bytes] | None:
+    """The scans' needles the document's view holds (None: the document has no view), found in
+    one pass and kept in its cache for every scan of every rule."""
+    view = gate_view(doc.text)
+    found = None
+    if view is not None:
+        automaton, needles = _needle_automaton()
+        matches = automaton.find_matches_as_indexes(view, overlapping=True)
+        found = frozenset(needles[i] for i, _, _ in matches) if matches else _NOTHING
+    doc.cache["dates-needles"] = found
+    return found
+
+
+def gate_may_hit(doc, scan: Scan) -> bool:
+    """False when the document's view proves ``scan.gate`` finds nothing in it (a text with a
+    view has no no-break space: ``spaced_gate`` is not the gate used there)."""
+    found = doc.cache.get("dates-needles", _NOT_SEEN)
+    if found is _NOT_SEEN:
+        found = _needles_found(doc)
+    return found is None or not scan.needles or not scan.needles.isdisjoint(found)
 
 
 def article_date(doc, paragraphs: int = 3) -> _dt.date | None:
@@ -176,7 +281,7 @@ def month_day(month: int, day: int, style: str = "full", order: str = "month-day
 
 
 # -- numeric dates --------------------------------------------------------------------------
-_NUMERIC_DATE_SCAN = Scan(_NUMERIC_DATE, re.compile(r"/(?<=\d/)\d"))
+_NUMERIC_DATE_SCAN = Scan(_NUMERIC_DATE, re.compile(r"/(?<=\d/)\d"), needles=frozenset({b"0/0"}))
 
 
 def _expand_year(y: str | None) -> int | None:
@@ -339,12 +444,18 @@ _FRENCH_MONTH_SCAN = Scan(
     _FRENCH_MONTH_DATE,
     # a plain space after the day ("15", "1er"), then the month
     re.compile(r" (?<=[\drR] ) *(?i:" + _FRENCH_MONTH_NAMES + ")"),
-    re.compile(r"\d(?i:er)?[ \u00a0]+(?i:" + _FRENCH_MONTH_NAMES + ")"))
+    re.compile(r"\d(?i:er)?[ \u00a0]+(?i:" + _FRENCH_MONTH_NAMES + ")"),
+    # in a view, a month is spelt in ASCII; one space after a digit or an "r", or the last two
+    # spaces of several, stand before it
+    frozenset(before + month for name in _FRENCH_MONTH_NAMES.split("|") if name.isascii()
+              for month in view_spellings(name) for before in (b"0 ", b"r ", b"  ")))
 
 
 @register("french-dates")
 def detect_french_month_dates(doc, rule, ctx) -> Iterable:
     """"le 1er mai", "15 août 2021": a French date left untranslated -> "on May 1"."""
+    if not gate_may_hit(doc, _FRENCH_MONTH_SCAN):
+        return  # most documents: the settings are not even read
     s = rule.settings
     no_on = setting_set(rule, "no_preposition_after")
     block_next = setting_set(rule, "block_next_words")
@@ -376,8 +487,11 @@ def detect_french_month_dates(doc, rule, ctx) -> Iterable:
 _FRENCH_TIME = re.compile(
     r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3])[ \u00a0]?h[ \u00a0]?(?P<m>[0-5]\d)?(?![\w'’:])")
 _SPACED_COLON_TIME = re.compile(r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5]\d)(?![\w:])")
-_FRENCH_TIME_SCAN = Scan(_FRENCH_TIME, re.compile(r"h(?:(?<=\dh)|(?<=\d[ \u00a0]h))"))
-_SPACED_COLON_SCAN = Scan(_SPACED_COLON_TIME, re.compile(r": (?<=\d: )\d"))
+# after the "h" of a time comes no letter ("5 hours" is no hit)
+_FRENCH_TIME_SCAN = Scan(_FRENCH_TIME, re.compile(r"h(?:(?<=\dh)|(?<=\d[ \u00a0]h))(?![^\W\d])"),
+                         needles=frozenset(hour + after for hour in (b"0h", b"0 h")
+                                           for after in (b"0", *_WORD_ENDS)))
+_SPACED_COLON_SCAN = Scan(_SPACED_COLON_TIME, re.compile(r": (?<=\d: )\d"), needles=frozenset({b"0: 0"}))
 
 
 def clock_12h(h: int, minutes: int, am: str = "am", pm: str = "pm") -> str:
@@ -444,11 +558,12 @@ _DECIMAL_COMMA = re.compile(
     r"(?<![\d.,\-–/])(?<!\d[ \u00a0\u202f])(?P<int>\d{1,3}),(?P<frac>\d{1,3})(?![\d]|[.,\-–/]\d)")
 _NUMBER_SCANS = {
     "space-thousands": Scan(_SPACE_THOUSANDS, re.compile(r" (?<=\d )\d{3}"),
-                            re.compile(r"\d[ \u00a0\u202f]\d{3}")),
-    "dot-thousands": Scan(_DOT_THOUSANDS, re.compile(r"\.(?<=\d\.)\d{3}")),
+                            re.compile(r"\d[ \u00a0\u202f]\d{3}"), frozenset({b"0 000"})),
+    "dot-thousands": Scan(_DOT_THOUSANDS, re.compile(r"\.(?<=\d\.)\d{3}"), needles=frozenset({b"0.000"})),
     # "1,250" matches but is English thousands: only one or two digits after the comma, or a
-    # lone zero before it, can make a finding.
-    "decimal-comma": Scan(_DECIMAL_COMMA, re.compile(r",(?<=\d,)(?:\d{1,2}(?!\d)|(?<=0,)\d)")),
+    # lone zero before it ("0,250", not "10,000"), can make a finding.
+    "decimal-comma": Scan(_DECIMAL_COMMA, re.compile(r",(?<=\d,)(?:\d{1,2}(?!\d)|(?<=(?<![\d.,\-–/])0,)\d)"),
+                          needles=frozenset({b"0,0"})),
 }
 
 
@@ -481,17 +596,18 @@ def _english_number(int_part: str, frac: str | None) -> str:
 def detect_numbers(doc, rule, ctx) -> Iterable:
     check = rule.settings.get("check", "space-thousands")
     for m in body_matches(doc, _NUMBER_SCANS[check]):
+        # the number's own shape first: it turns most matches away without reading the sentence
+        if check == "dot-thousands" and not _surely_dot_thousands(m):
+            continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
+        zero = m.group("int") == "0"
+        if check == "decimal-comma" and len(m.group("frac")) == 3 and not zero:
+            continue  # "1,250": English thousands
         sent = doc.sentence_at(m.start())
         if has_setting_word(rule, "block_sentence_words", doc.text[sent.start : sent.end].lower()):
             continue  # phone numbers, scores and codes are grouped with spaces too
-        if check == "dot-thousands" and not _surely_dot_thousands(m):
-            continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
-        if check == "decimal-comma":
-            zero = m.group("int") == "0"
-            if len(m.group("frac")) == 3 and not zero:
-                continue  # "1,250": English thousands
-            if not (zero or _scale_or_unit_after(doc, rule, m.end()) or _measure_before(doc, rule, m.start())):
-                continue  # "3,5" alone may be a list; "3,5 million", "0,5", "magnitude 6,2" are decimals
+        if check == "decimal-comma" and not (
+                zero or _scale_or_unit_after(doc, rule, m.end()) or _measure_before(doc, rule, m.start())):
+            continue  # "3,5" alone may be a list; "3,5 million", "0,5", "magnitude 6,2" are decimals
         factor = quote_factor(doc, rule, m.start(), m.end())
         if factor is None:
             continue
@@ -505,10 +621,17 @@ _ARABIC_ORDINAL = re.compile(r"(?<![\w.,])(?P<n>\d{1,4})(?P<suf>er|re|ère|ème|
 _ROMAN_ORDINAL = re.compile(r"(?<![\w.])(?P<n>[IVXLC]{1,7})(?P<suf>e|ème|eme|er)(?!\w)")
 # Every suffix holds an "e" right after the number, an "r" or an "m" ("2e", "1re", "2ème"): the
 # gates are led by that "e", look one character back (most "e" fail there), then for the number.
+# In a view "è" cannot be: "2e", "2eme", "1re" hold "0e" or "0re".
 _ARABIC_SCAN = Scan(
-    _ARABIC_ORDINAL, re.compile(r"e(?<=[\drm]e)(?:(?<=\de)r?|(?<=\dre)|(?<=\dère)|(?<=\d[eè]me))(?!\w)"))
+    _ARABIC_ORDINAL, re.compile(r"e(?<=[\drm]e)(?:(?<=\de)r?|(?<=\dre)|(?<=\dère)|(?<=\d[eè]me))(?!\w)"),
+    needles=frozenset({b"0e", b"0re"}))
 _ROMAN_SCAN = Scan(
-    _ROMAN_ORDINAL, re.compile(r"e(?<=[IVXLCm]e)(?:(?<=[IVXLC]e)r?|(?<=[IVXLC][eè]me))(?!\w)"))
+    _ROMAN_ORDINAL, re.compile(r"e(?<=[IVXLCm]e)(?:(?<=[IVXLC]e)r?|(?<=[IVXLC][eè]me))(?!\w)"),
+    # a capital, the suffix, the word's end: "Le" (Leeds, Lewis) is no hit, "Le " still is
+    needles=frozenset(c.encode("ascii") + suffix + end for c in _ROMAN_CAPITALS
+                      for suffix in (b"e", b"er", b"eme") for end in _WORD_ENDS))
+_SCANS = (_NUMERIC_DATE_SCAN, _FRENCH_MONTH_SCAN, _FRENCH_TIME_SCAN, _SPACED_COLON_SCAN,
+          *_NUMBER_SCANS.values(), _ARABIC_SCAN, _ROMAN_SCAN)
 _SPELLED = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
             "Ninth", "Tenth")
 
@@ -530,12 +653,14 @@ def roman_value(s: str) -> int | None:
 
 @register("ordinals")
 def detect_ordinals(doc, rule, ctx) -> Iterable:
-    s = rule.settings
+    roman = rule.settings.get("form") == "roman"
+    scan = _ROMAN_SCAN if roman else _ARABIC_SCAN
+    if not gate_may_hit(doc, scan):
+        return  # most documents: the settings are not even read
     nouns = setting_set(rule, "nouns")
     translate = setting_map(rule, "translate")
     spelled_before = setting_set(rule, "spelled_before")
-    roman = s.get("form") == "roman"
-    for m in body_matches(doc, _ROMAN_SCAN if roman else _ARABIC_SCAN):
+    for m in body_matches(doc, scan):
         sent = doc.sentence_at(m.start())
         nxt = word_after(doc, m.end(), sent.end)
         n = roman_value(m.group("n")) if roman else int(m.group("n"))
