@@ -10,7 +10,7 @@ import pytest
 import regex
 import yaml
 
-from normalizer.detectors.boilerplate import compile_line_pattern, opening_gate
+from normalizer.detectors.boilerplate import _hits_by_gate, compile_line_pattern, join_gates, opening_gate
 
 RULES_FILE = Path(__file__).parent.parent / "rules/common/boilerplate.yaml"
 RULES = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))["rules"]
@@ -85,3 +85,24 @@ def test_no_gate_where_re_would_read_the_pattern_otherwise(pattern):
 def test_re_whitespace_covers_regex_whitespace():
     every = "".join(map(chr, range(0x110000)))
     assert set(regex.findall(r"\s", every)) <= {c for c in every if c.isspace()}
+
+
+PROSE = ["The minister said the plan would go ahead.", "Shares fell 3% on Monday.", "Read the report.",
+         "This article was amended.", "(The figures are provisional.)", "« Non », a-t-il dit.",
+         "Photographs of the flood spread online.", "Sign up was slow."]
+
+
+def test_joined_gates_hit_where_each_gate_does():
+    # one search for all the rules' gates finds, for each, the lines its own search finds
+    gates_lines = tuple(LINES.values())
+    joined = join_gates(gates_lines)
+    rnd = random.Random(1)
+    hit = 0
+    for _ in range(500):
+        lines = [_mutated(rnd, rnd.choice(FIRING + PROSE)) for _ in range(rnd.randint(1, 6))]
+        text = "".join(rnd.choice(["", "  ", "\t", "\u00a0"]) + line + rnd.choice(["\n", "\n\n", " \n"])
+                       for line in lines)[: rnd.choice([None, -1])]
+        for lines_of_gate, found in zip(gates_lines, _hits_by_gate(text, joined)):
+            assert found == [m.end() - 1 for m in opening_gate(lines_of_gate).finditer("\n" + text)], text
+            hit += bool(found)
+    assert hit > 200

@@ -16,7 +16,8 @@ placeholders for the vocabulary every site shares:
 - ``{headline}``: the rest of the line (the linked article's title).
 
 Only the lines that open the way one of the patterns requires are checked: each rule's patterns
-give a gate (see "the opening gate" below) that finds them in one C-speed search.
+give a gate (see "the opening gate" below) that finds them in one C-speed search, and one search
+over a document serves the gates of every rule (see "all the gates in one search").
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 import warnings
 from functools import lru_cache
 from itertools import islice
+from typing import NamedTuple
 # re's own parser, for the opening gate: private, but the parse tree it gives is the one
 # re.compile works from, and a pattern it cannot read only goes without a gate.
 from re import _constants as sre
@@ -112,18 +114,29 @@ _NON_ASCII = "[^\x00-\x7f]"  # not a range up to 0x10ffff: re would fold the cas
 # How many characters of a line the gate looks at (at least): enough for the words a line of
 # furniture opens with, few enough that the gate stays small however long the pattern.
 _OPENING_WIDTH = 12
+# Where every gate is tried: a line's start (searched in the text after a "\n" put in front),
+# after its indent.
+_LINE_START = r"\n[^\S\n]*+"
 
 
 @lru_cache(maxsize=64)
 def opening_gate(lines: tuple[str, ...]) -> re.Pattern | None:
     """A pattern found at the start of the line (after its indent) of every paragraph one of
     ``lines`` matches as a whole, or None when some pattern's opening cannot be told."""
+    parts = _gate_parts(lines)
+    # IGNORECASE only widens the openings: case-sensitive parts of a pattern match more.
+    return None if parts is None else re.compile(_LINE_START + "".join(parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _gate_parts(lines: tuple[str, ...]) -> tuple[str, str] | None:
+    """The gate after the line start: its check of the first character (a lookahead, or "")
+    and the lookahead of its openings."""
     openings = [_opening(p) for p in lines]
     if not openings or None in openings or any(re.fullmatch(o, "") for o in openings):
         return None  # an opening that may be empty would let every line through
     opening = "|".join(openings)
-    # IGNORECASE only widens the openings: case-sensitive parts of a pattern match more.
-    return re.compile(rf"\n[^\S\n]*+{_first_check(opening)}(?={opening})", re.IGNORECASE)
+    return _first_check(opening), f"(?={opening})"
 
 
 def _first_check(opening: str) -> str:
@@ -277,11 +290,81 @@ def _set_items(items) -> set[str] | None:
     return out
 
 
-def candidate_paragraphs(doc, gate: re.Pattern | None) -> list[int]:
-    """Indexes of the paragraphs whose line the gate found (all of them without a gate)."""
-    if gate is None:
+# -- all the gates in one search ------------------------------------------------------------
+# A gate's search stops at every line break, and the detector runs once for each rule. So the
+# gates of the rules are joined into one pattern that tries, at each line start, the first
+# characters of them all (which turns away blank lines at once) and then each gate, saying
+# which hit there; a document is searched once and each gate's hits are kept in its cache.
+# The gates are joined once one of them is met again, on the second document: by then every
+# rule has run, and a run of one document does not pay for the compilation.
+_JOINED_MAX = 32  # gates beyond this many (rule sets that keep changing) search on their own
+
+
+class JoinedGates(NamedTuple):
+    lines: tuple[tuple[str, ...], ...]  # the ``lines`` setting of each gate's rule
+    slots: dict[tuple[str, ...], int]  # their index
+    # group g<i> matches (empty) where gate i hits; a line start where none does is no match
+    pattern: re.Pattern
+
+
+def join_gates(gates_lines: tuple[tuple[str, ...], ...]) -> JoinedGates:
+    parts = [_gate_parts(lines) for lines in gates_lines]
+    # the first characters of all the gates (when every gate has a check of its own)
+    firsts = [first[len("(?=") : -1] if first.startswith("(?=") else None for first, _ in parts]
+    marks = "(?=%s)" % "|".join(firsts) if firsts and None not in firsts else ""
+    any_mark = "(?!)"
+    for i, (first, opening) in enumerate(parts):
+        marks += rf"(?:{first}{opening}(?P<g{i}>)|)"
+        any_mark = f"(?(g{i})|{any_mark})"
+    return JoinedGates(gates_lines, {lines: i for i, lines in enumerate(gates_lines)},
+                       re.compile(_LINE_START + marks + any_mark, re.IGNORECASE))
+
+
+# Replaced, never changed (threads may read them while another adds a gate): the ``lines`` of
+# the gates met so far, and the gates joined.
+_seen: tuple[tuple[str, ...], ...] = ()
+_joined = join_gates(())
+
+
+def _hits_by_gate(text: str, joined: JoinedGates) -> list[list[int]]:
+    """Where each gate hits ``text``: the start of each line it finds (after the indent), as
+    its own ``finditer`` over ``"\n" + text`` would tell."""
+    hits: list[list[int]] = [[] for _ in joined.lines]
+    for m in joined.pattern.finditer("\n" + text):
+        for i, found in enumerate(hits):
+            if m.group(f"g{i}") is not None:
+                found.append(m.end() - 1)  # - 1: the "\n" put in front
+    return hits
+
+
+def gate_hits(doc, lines: tuple[str, ...]) -> list[int] | None:
+    """Where the gate of ``lines`` hits the document (None: it has no gate), from one search
+    for all the joined gates, or from its own until it is joined."""
+    global _seen, _joined
+    joined = _joined
+    slot = joined.slots.get(lines)
+    if slot is None:
+        gate = opening_gate(lines)
+        if gate is None:
+            return None
+        if lines not in _seen or len(_seen) > _JOINED_MAX:
+            if lines not in _seen:
+                _seen = _seen + (lines,)
+            return [m.end() - 1 for m in gate.finditer("\n" + doc.text)]
+        joined = _joined = join_gates(_seen)
+        slot = joined.slots[lines]
+    cached = doc.cache.get("boilerplate-gates")
+    if cached is None or cached[0] is not joined:  # not searched yet, or before a gate joined
+        cached = doc.cache["boilerplate-gates"] = (joined, _hits_by_gate(doc.text, joined))
+    return cached[1][slot]
+
+
+def candidate_paragraphs(doc, lines: tuple[str, ...]) -> list[int]:
+    """Indexes of the paragraphs whose line the gate of ``lines`` found (all of them when
+    there is no gate)."""
+    hits = gate_hits(doc, lines)
+    if hits is None:
         return list(range(len(doc.paragraphs)))
-    hits = [m.end() - 1 for m in gate.finditer("\n" + doc.text)]  # - 1: the "\n" put in front
     if not hits:
         return []
     starts = [p.start for p in doc.paragraphs]
@@ -292,7 +375,7 @@ def candidate_paragraphs(doc, gate: re.Pattern | None) -> list[int]:
 def detect(doc, rule, ctx):
     s = rule.settings
     lines = tuple(s.get("lines") or ())
-    candidates = candidate_paragraphs(doc, opening_gate(lines))
+    candidates = candidate_paragraphs(doc, lines)
     if not candidates:
         return  # a gate: no line opens the way a pattern requires
     patterns = [compile_line_pattern(p) for p in lines]
