@@ -44,3 +44,18 @@ def test_repair_matcher_gives_difflibs_opcodes():
             b = "".join(rnd.choices(alphabet, k=len(a)))
         expected = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
         assert _RepairMatcher(None, a, b, autojunk=False).get_opcodes() == expected, (a, b)
+
+
+def test_repair_matcher_gives_difflibs_opcodes_on_long_lines():
+    # lines long enough for the longest block to be looked for through sampled chunks
+    rnd = random.Random(1)
+    for _ in range(150):
+        alphabet = rnd.choice(["ab ", "abcdefgh ", "abcdefghijklmnopqrstuvwxyz   "])
+        a = "".join(rnd.choices(alphabet, k=rnd.randint(80, 700)))
+        if rnd.random() < 0.2:
+            a = rnd.choice(["ab", "abc ", "a"]) * rnd.randint(40, 200)  # blocks that occur many times
+        b = _edited(rnd, a, alphabet + "é&#;")
+        if rnd.random() < 0.5:
+            b = _edited(rnd, b, alphabet + "é&#;")
+        expected = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        assert _RepairMatcher(None, a, b, autojunk=False).get_opcodes() == expected, (a, b)

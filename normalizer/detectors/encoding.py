@@ -61,25 +61,95 @@ class _RepairMatcher(SequenceMatcher):
     """difflib's SequenceMatcher (no junk, no autojunk) with the same answers, faster on a repair.
 
     A repaired line differs from the original in a few places, so the longest common block of a
-    range is nearly always its common prefix or suffix. ``find_longest_match`` proves that at C
-    speed (substring searches) instead of difflib's per-character loop, which is quadratic on a
-    line of a thousand characters, and falls back to difflib when it cannot."""
+    range is nearly always its common prefix or suffix, else the stretch between two repairs.
+    ``find_longest_match`` finds it with substring searches at C speed instead of difflib's
+    per-character loop, which is quadratic on a line of a thousand characters."""
 
     def find_longest_match(self, alo=0, ahi=None, blo=0, bhi=None):
         ahi = len(self.a) if ahi is None else ahi
         bhi = len(self.b) if bhi is None else bhi
         a, b = self.a[alo:ahi], self.b[blo:bhi]
-        size = max(_common_prefix(a, b), _common_prefix(a[::-1], b[::-1]))
-        if size == 0 or any(a[i : i + size + 1] in b for i in range(len(a) - size)):
-            return super().find_longest_match(alo, ahi, blo, bhi)
-        # No common block is longer than ``size``: difflib's answer is the first block of that
-        # size in ``a`` (at the latest the common suffix) and its first occurrence in ``b``.
-        i = next(i for i in range(len(a) - size + 1) if a[i : i + size] in b)
+        known = max(_common_prefix(a, b), _common_prefix(a[::-1], b[::-1]),
+                    *(_common_block_through(a, b, len(a) * k // 4) for k in (1, 2, 3)))
+        if known >= _SAMPLED_FROM:
+            i, size = _first_longest_block(a, b, known)
+        else:
+            size = _longest_common_length(a, b, known)
+            # difflib's answer: the first block of that size in ``a``...
+            i = next((i for i in range(len(a) - size + 1) if a[i : i + size] in b), 0)
+        if size == 0:
+            return Match(alo, blo, 0)  # difflib's answer when the ranges share no character
+        # ... and its first occurrence in ``b``
         return Match(alo + i, blo + b.find(a[i : i + size]), size)
 
 
+def _common_block_through(a: str, b: str, i: int, width: int = 8) -> int:
+    """The length of a common block of ``a`` and ``b`` that holds ``a[i : i + width]`` (where it
+    first occurs in ``b``), or 0: between two repairs a line's block goes through its middle."""
+    j = b.find(a[i : i + width]) if i + width <= len(a) else -1
+    return _block_length(a, b, i, j)[1] if j >= 0 else 0
+
+
+def _block_length(a: str, b: str, i: int, j: int) -> tuple[int, int]:
+    """The common block of ``a`` and ``b`` through ``a[i]`` and ``b[j]`` (equal characters, or
+    none): its start in ``a`` and its length."""
+    before = _common_prefix(a[:i][::-1], b[:j][::-1])
+    return i - before, before + _common_prefix(a[i:], b[j:])
+
+
+# From this length on, the longest common block is looked for through sampled chunks.
+_SAMPLED_FROM = 32
+
+
+def _first_longest_block(a: str, b: str, known: int) -> tuple[int, int]:
+    """The first longest common block of ``a`` and ``b`` (its start in ``a``, its length), given
+    that they share one of ``known`` characters. Every common block that long holds one of the
+    chunks of ``known // 2`` characters of ``a`` taken every ``known - known // 2 + 1`` ones, so
+    the blocks through the places in ``b`` where those chunks occur hold the answer."""
+    chunk = known // 2
+    step = known - chunk + 1
+    best_start, best_size = 0, 0
+    for i in range(0, len(a) - chunk + 1, step):
+        piece = a[i : i + chunk]
+        j = b.find(piece)
+        while j >= 0:
+            start, size = _block_length(a, b, i, j)
+            if size > best_size or (size == best_size and start < best_start):
+                best_start, best_size = start, size
+            j = b.find(piece, j + 1)
+    return best_start, best_size
+
+
+def _longest_common_length(a: str, b: str, known: int) -> int:
+    """The length of the longest common substring of ``a`` and ``b``, given that they share one
+    of length ``known``. A length either is shared or not, and every shorter one is: one test
+    tells whether ``known`` is the answer (nearly always), a binary search finds it otherwise."""
+    if not _share_substring(a, b, known + 1):
+        return known
+    low, high = known + 1, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _share_substring(a, b, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _share_substring(a: str, b: str, length: int) -> bool:
+    return any(a[i : i + length] in b for i in range(len(a) - length + 1))
+
+
 def _common_prefix(a: str, b: str) -> int:
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    """The length of the common prefix, by a binary search over slice comparisons (C speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _changed_regions(a: str, b: str) -> list[tuple[int, int, int, int]]:
