@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from normalizer.detectors.untranslated import _TOKEN, Config, _evidence_starts, _is_source_word
+from normalizer.detectors.untranslated import (_TOKEN, Config, _byte_class, _classes_lower_case,
+                                                _evidence_starts, _is_source_word)
 
 SETTINGS = {
     "stopwords": ["le", "la", "les", "de", "été", "à", "là", "où", "ça", "très", "car", "aujourd'hui"],
@@ -35,9 +36,18 @@ def test_prefilter_finds_every_source_word(text):
 def test_prefilter_finds_every_source_word_in_random_text():
     rnd = random.Random(0)
     pieces = ["le", "la", "de", "été", "à", "là", "car", "l", "qu", "jusqu", "aujourd", "hui", "x", "é", "É",
-              "'", "’", " ", "-", "2", "_", "«", "»", "£", "—", "\u00a0", ",", "ß", "İ"]
+              "'", "’", " ", "-", "2", "_", "«", "»", "£", "—", "\u00a0", ",", "ß", "İ",
+              "LE", "De", "À", "LÀ", "ÉTÉ", "Ÿ", "\u212a", "Ω", "ÿ"]
     for _ in range(3000):
         text = "".join(rnd.choices(pieces, k=rnd.randint(1, 12)))
         starts = _evidence_starts(text, CFG)
         if starts is not None:  # None: lower-casing changed the length, every sentence is checked
             assert _source_word_starts(text) <= set(starts), text
+
+
+def test_latin1_classes_need_no_lower_casing():
+    # _evidence_starts skips str.lower() for Latin-1 text: the classes must not tell the cases apart
+    latin1 = "".join(map(chr, range(256)))
+    assert _classes_lower_case(latin1)
+    assert _byte_class(latin1) == _byte_class(latin1.lower())
+    assert not _classes_lower_case("Ÿ İ")
