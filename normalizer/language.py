@@ -18,6 +18,9 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # Enough characters for ``limit`` words of news text, numbers and punctuation included.
 _CHARS_PER_WORD = 8
+# What a word of news text takes on average: a text shorter than ``limit`` times this seldom has
+# ``limit`` words.
+_MEAN_CHARS_PER_WORD = 6
 EN_FUNCTION_WORDS = frozenset(
     "the of and to in a is that for on with as was by at it from be have are has were an this "
     "which said not but or its will their they he his who been would after also had more than "
@@ -59,9 +62,10 @@ def _first_words(text: str, limit: int) -> list[str]:
 # which a word is a run of letters, joined to the next by one apostrophe as ``_WORD`` does
 # ("it's"): anything else is a space. A function word is then a run between a space or an
 # apostrophe that joins nothing, found by an Aho-Corasick automaton for each language, and the
-# words are counted with a regex that never backtracks. Text with other letters (after common
-# non-ASCII punctuation became spaces) or with chained apostrophes ("rock'n'roll", where parity
-# decides which apostrophe joins) takes ``_counts`` instead.
+# words are counted with a regex that never backtracks (in a short text, as bits of integers).
+# Text with other letters (after common non-ASCII punctuation became spaces) or with chained
+# apostrophes ("rock'n'roll", where parity decides which apostrophe joins) takes ``_counts``
+# instead.
 
 
 def _byte_table(letter) -> bytes:
@@ -104,6 +108,22 @@ def _words_up_to(limit: int) -> re.Pattern:
     return re.compile(rb"(?:[^a]*+a++(?:'a++)?+){%d}" % limit)
 
 
+_IS_RUN = bytes(b == ord("a") for b in range(256))
+_IS_APOSTROPHE = bytes(b == ord("'") for b in range(256))
+
+
+def _word_count(runs: bytes) -> int:
+    """The words of the runs: the runs, less those an apostrophe joins to the one before (when
+    no apostrophes are chained). Counted at C speed as the bits of two integers, one bit a byte
+    (``bytes.count`` of " a" is slower: nearly every byte is an "a")."""
+    in_run = int.from_bytes(runs.translate(_IS_RUN), "little")
+    apostrophes = int.from_bytes(runs.translate(_IS_APOSTROPHE), "little")
+    after_run = in_run << 8  # byte i: whether byte i - 1 is in a run
+    starts = in_run & ~after_run
+    joins = apostrophes & after_run & (in_run >> 8)
+    return starts.bit_count() - joins.bit_count()
+
+
 def _ascii_counts(text: str, limit: int) -> tuple[int, int, int] | None:
     """What ``_counts`` gives, or None when the text is not one this way can count."""
     if not text.isascii():
@@ -117,11 +137,15 @@ def _ascii_counts(text: str, limit: int) -> tuple[int, int, int] | None:
     runs = letters.translate(_RUNS)
     if _CHAINED.search(runs):
         return None
-    head = _words_up_to(limit).match(runs)
-    if head:
-        letters, n = letters[: head.end()], limit
-    else:  # runs that start after a space or an apostrophe, less those an apostrophe joins
-        n = runs.count(b" a") + runs.count(b"'a") + runs.startswith(b"a") - runs.count(b"a'a")
+    # ``limit`` words are found exactly when there are that many, but a search that fails has
+    # read the whole text for nothing: a short text is counted first.
+    n = _word_count(runs) if len(runs) < limit * _MEAN_CHARS_PER_WORD else limit
+    if n >= limit:
+        head = _words_up_to(limit).match(runs)
+        if head:
+            letters, n = letters[: head.end()], limit
+        else:
+            n = _word_count(runs)
     padded = "  " + letters.decode("ascii") + "  "  # the text's ends stand before and after a word
     english, french = _function_words()
     return (len(english.find_matches_as_strings(padded, overlapping=True)),

@@ -19,6 +19,7 @@ PIECES = ["the", "The", "of", "AND", "it", "le", "La", "des", "et", "est", "news
     "Le gouvernement et les syndicats: la réforme est là.",
     "£5 for the “news” — and\u00a0the rest",
     " ".join(["the news of"] * 300),  # more words than the limit
+    " ".join(["of"] * 400), " ".join(["of"] * 399), "of " * 400,  # short texts with about as many
     "",
 ])
 def test_same_counts_as_the_tokenizer(text):
