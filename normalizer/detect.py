@@ -39,6 +39,19 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c in "_'’-"
 
 
+def _spaced(anchor: str) -> str:
+    """A regex for ``anchor`` whose runs of white space match any run of white space."""
+    return r"\s+".join(map(re.escape, anchor.split()))
+
+
+def _starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
+    """Every position of ``text`` where ``pattern`` matches, overlapping matches included."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m.start()
+        pos = m.start() + 1
+
+
 class AnchorMatcher:
     """The portable way to tell where rules may match, through Aho-Corasick automata: every
     text of the phrase rules made of words only (CompiledPhrase.literals), anchor words of the
@@ -81,8 +94,12 @@ class AnchorMatcher:
         self.anchor_rules = [list({id(r): r for r in anchor_rules[w]}.values()) for w in self.anchor_words]
         self.word_automaton = (ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
                                if words else None)
-        self.phrase_automaton = ahocorasick_rs.AhoCorasick(phrases) if phrases else None
-        self._phrase_offset = len(words)  # phrase anchor i is anchor_words[offset + i]
+        # Anchors of several words ("is of") match across any run of white space, as the rule's
+        # regex does: one pattern for all of them, each run of spaces in an anchor made \s+.
+        # The pattern finds where one starts; each is then tried there (several may start
+        # at one place).
+        self.phrase_pattern = (re.compile("|".join(_spaced(a) for a in phrases)) if phrases else None)
+        self._phrase_patterns = [(len(words) + i, re.compile(_spaced(a))) for i, a in enumerate(phrases)]
         # Scan rules: the needle sets a paragraph must all meet for the rule's regex to match
         # there (prefilter.needle_sets; None: no prefilter, run on every paragraph). All the
         # needles go into one automaton over the paragraphs' views: one pass per document
@@ -115,10 +132,13 @@ class AnchorMatcher:
         hits = []
         if self.word_automaton is not None:
             hits = self.word_automaton.find_matches_as_indexes(lowered)
-        if self.phrase_automaton is not None:
-            offset = self._phrase_offset
-            hits = hits + [(offset + i, s, e) for i, s, e in
-                           self.phrase_automaton.find_matches_as_indexes(lowered, overlapping=True)]
+        if self.phrase_pattern is not None:
+            hits = list(hits)
+            for start in _starts(self.phrase_pattern, lowered):
+                for idx, pattern in self._phrase_patterns:
+                    m = pattern.match(lowered, start)
+                    if m is not None:
+                        hits.append((idx, start, m.end()))
         for idx, start, end in hits:
             if start > 0 and _is_word_char(lowered[start - 1]):
                 continue

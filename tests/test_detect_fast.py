@@ -64,3 +64,21 @@ def test_text_with_characters_lower_cannot_fold_takes_the_anchor_words():
     # the Kelvin sign folds to k for the regex module, not for str.lower(): the anchors decide
     text = "The new board met at 300 \u212a. The NEW BOARD was named."
     assert len(_spans(text)) == 2
+
+
+# -- anchors of several words (AnchorMatcher.candidates) ------------------------------------------
+
+def test_an_anchor_of_several_words_matches_across_any_white_space():
+    from normalizer.detect import AnchorMatcher
+    from normalizer.ruleset import parse_rule
+
+    raw = {"id": "test.is-of", "kind": "pattern", "category": "calque", "message": "m",
+           "pattern": r"\b(?:is|was)\s+of\s+\d+", "anchors": ["is of", "was of", "was of some"],
+           "suggest": ["x"]}
+    rule = parse_rule(raw, "t.yaml", {})
+    matcher = AnchorMatcher([rule])
+    text = "The toll was  of 40. The rate is\u00a0of\t5. It was of some 3. Thesis of 2."
+    hits = matcher.candidates(text)
+    assert sorted(hits) == [9, 30, 42]  # "Thesis of" is no whole word: no hit
+    assert all(rules == [rule] for pos, rules in hits.items() if pos != 42)
+    assert hits[42] == [rule, rule]  # two anchors start there: both are reported
