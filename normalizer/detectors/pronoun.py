@@ -54,6 +54,12 @@ _WORD_PATTERN = r"[^\W_]+(?:['’\-][^\W_]+)*"
 _WORD = regex.compile(_WORD_PATTERN)
 _WORD_STD = re.compile(_WORD_PATTERN)  # the same in the standard re module: see _word_pattern
 _WordPattern = re.Pattern[str] | regex.Pattern[str]
+# Scraped text keeps HTML character references inside words ("Pel&#233;", "S&#227;o Paulo"):
+# there a reference is a letter, or the name would split in two and its person be lost.
+_CHAR_REFERENCE = r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});"
+_HAS_CHAR_REFERENCE = re.compile(_CHAR_REFERENCE)
+_LETTER_OR_REFERENCE = rf"(?:[^\W_]|{_CHAR_REFERENCE})"
+_WORD_WITH_REFERENCES = regex.compile(rf"{_LETTER_OR_REFERENCE}+(?:['’\-]{_LETTER_OR_REFERENCE}+)*")
 # A word ends in a letter or a digit, never in an apostrophe: "’s" is its only possessive form.
 _POSSESSIVE_ENDINGS = ("'s", "’s")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z](?:-[A-Z0-9]{1,3})?s?")
@@ -327,7 +333,10 @@ _STD_AGREES: dict[str, bool] = {}  # non-ASCII character -> re and regex agree w
 def _word_pattern(text: str) -> _WordPattern:
     """``_WORD`` for ``text``: in the standard re module, twice as fast, unless the text has a
     character that re and regex do not agree is part of a word (a few rare ones: combining
-    marks, some symbols and numerals)."""
+    marks, some symbols and numerals). A text with HTML character references reads them as
+    letters."""
+    if "&" in text and _HAS_CHAR_REFERENCE.search(text):
+        return _WORD_WITH_REFERENCES
     if not text.isascii():
         for c in set(_NON_ASCII.findall(text)):
             agrees = _STD_AGREES.get(c)
