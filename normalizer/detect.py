@@ -133,7 +133,6 @@ class AnchorMatcher:
         if self.word_automaton is not None:
             hits = self.word_automaton.find_matches_as_indexes(lowered)
         if self.phrase_pattern is not None:
-            hits = list(hits)
             for start in _starts(self.phrase_pattern, lowered):
                 for idx, pattern in self._phrase_patterns:
                     m = pattern.match(lowered, start)

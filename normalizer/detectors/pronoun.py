@@ -719,7 +719,7 @@ class Scanner:
         self._paragraph_starts = [p.start for p in doc.paragraphs]
         text = doc.text
         # a sentence ending on a terminal mark is no heading: only the others need a closer look
-        self.counted = [text[s.end - 1] in _TERMINAL or not _is_heading(text[s.start : s.end])
+        self.counted = [text[s.end - 1] in _TERMINAL_MARKS or not _is_heading(text[s.start : s.end])
                         for s in doc.sentences[:reach]]
         self._counted_through = list(itertools.accumulate(self.counted))  # a distance is a difference
         # (sentence, end or None) -> its words (the gate reads some first, some up to a pronoun)
@@ -1151,11 +1151,11 @@ def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int,
     return found
 
 
-_TERMINAL = frozenset(".!?…:")
+_TERMINAL_MARKS = (".", "!", "?", "…", ":")
 
 
 def _is_heading(text: str) -> bool:
-    return not text.rstrip("”\"’' )").endswith((".", "!", "?", "…", ":"))
+    return not text.rstrip("”\"’' )").endswith(_TERMINAL_MARKS)
 
 
 # -- suggestions ------------------------------------------------------------------------------
