@@ -4,7 +4,7 @@ doubles English allows are left alone. Examples are not from the seeds."""
 import pytest
 
 import normalizer
-from normalizer.detectors.duplication import content_words, lexical_overlap
+from normalizer.detectors.duplication import content_words, covered_share, lexical_overlap
 from normalizer.evaluate import score_document
 from normalizer.options import Options
 from normalizer.pipeline import Normalizer
@@ -110,3 +110,14 @@ def test_lexical_gate_is_cheap_and_symmetric():
     a = content_words("Rescuers pulled survivors from the rubble on Sunday", stop)
     b = content_words("On Sunday survivors were pulled from the rubble by rescuers", stop)
     assert lexical_overlap(a, b) == lexical_overlap(b, a) >= 0.8
+
+
+def test_the_later_sentence_must_be_covered():
+    """The suggestion drops the later sentence: what it adds to the earlier one counts against
+    the pair, what the earlier one says beyond it does not."""
+    stop = frozenset({"the", "will", "for", "and", "that", "now", "at", "says"})
+    short = content_words("The mayor says the new bridge will cut travel times", stop)
+    long = content_words("The mayor says the new bridge will cut travel times for commuters, lorry drivers "
+                         "and ambulances that now wait for hours at the ferry", stop)
+    assert covered_share(long, short) == 1.0  # a shorter restatement adds nothing
+    assert covered_share(short, long) < 0.5  # a longer one adds who gains and why

@@ -93,8 +93,8 @@ def dup_rules():
     ("The report said the ministry has...has ignored the warnings.", ["elision"]),
     # 'İ' lower-cases to two characters: content words are counted on the words as written
     ("Floods cut off dozens of İzmir villages in the north of the country after days of heavy rain. "
-     "Dozens of İzmir villages in the north of the country were cut off by floods after heavy rain "
-     "lasting several days.", ["near-duplicate-sentence"]),
+     "Dozens of İzmir villages in the north of the country were cut off by floods after heavy "
+     "rain.", ["near-duplicate-sentence"]),
 ])
 def test_checks_still_fire_next_to_their_gates(dup_rules, text, rules):
     assert [f.rule.rsplit(".", 1)[-1] for f in dup_rules.check(text)] == rules

@@ -638,9 +638,21 @@ def _content_words_of(doc, rule, units: list[SentenceWords],
 
 
 def lexical_overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
+    """The share of the smaller set's words that the other holds (symmetric)."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
+
+
+def covered_share(earlier: AbstractSet[str], later: AbstractSet[str]) -> float:
+    """The share of the later sentence's content words that the earlier one holds. The
+    near-duplicate suggestion drops the later sentence: that is safe only when it says little
+    the earlier one did not, so its words are what must be covered ("X has a conflict of
+    interest." then "X has a conflict of interest because his daughters ..." adds a reason;
+    dropping it would lose it, however alike the two read)."""
+    if not earlier or not later:
+        return 0.0
+    return len(earlier & later) / len(later)
 
 
 def _is_heading(text: str) -> bool:
@@ -687,7 +699,7 @@ def _candidate_pairs(units: list[SentenceWords], words: list[AbstractSet[str]], 
         if (len(words[i]) < min_words or len(words[j]) < min_words
                 or _is_heading(units[i].text) or _is_heading(units[j].text)):
             continue
-        ov = lexical_overlap(words[i], words[j])
+        ov = covered_share(words[i], words[j])
         # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
         if (ov >= min_overlap and not _is_list(units[i].text) and not _is_list(units[j].text)
                 and not _different_figures(units[i].text, units[j].text)):
