@@ -1,8 +1,8 @@
-"""The duplication detector's second round of shortcuts changes nothing it finds: the window
-of units is counted one distance at a time, the content words come from one lookup per word,
-only the sentences that hold an elision mark are scanned for one (by each pattern, only those
-that hold one of its marks), and the phrase lengths tried are no more than the words a sentence
-writes again."""
+"""The duplication detector's second round of shortcuts changes nothing it finds: the units
+are compared with the units of their window only when the words before them may cover them,
+the content words come from one lookup per word, only the sentences that hold an elision mark
+are scanned for one (by each pattern, only those that hold one of its marks), and the phrase
+lengths tried are no more than the words a sentence writes again."""
 
 import copy
 import random
@@ -16,20 +16,29 @@ from normalizer.ruleset import load_rules
 RULES = {r.id.rsplit(".", 1)[-1]: r for r in load_rules().rules if r.id.startswith("common.duplication.")}
 
 
-def _shared_in_window(words: list[frozenset[str]], window: int, min_shared: int) -> list[tuple]:
+def _pairs_in_window(words: list[frozenset[str]], window: int, min_words: int, min_shared: int,
+                     min_overlap: float) -> list[tuple]:
     """The pairs as the check once found them: each unit against each unit of its window."""
     return [(i, j) for j in range(len(words)) for i in range(max(0, j - window), j)
-            if len(words[i] & words[j]) >= min_shared]
+            if len(words[i]) >= min_words and len(words[j]) >= min_words
+            and len(words[i] & words[j]) >= min_shared
+            and dup.covered_share(words[i], words[j]) >= min_overlap]
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_sharing_pairs_are_the_pairs_of_each_window(seed):
+    # Small vocabularies, so that many units are covered by the words before them; overlaps
+    # on both sides of the shares that the sizes can reach (0.7 is no binary fraction).
     rnd = random.Random(seed)
     vocabulary = [f"w{k}" for k in range(12)]
     for _ in range(500):
         words = [frozenset(rnd.sample(vocabulary, rnd.randint(0, 9))) for _ in range(rnd.randint(0, 14))]
-        window, min_shared = rnd.randint(1, 7), rnd.randint(1, 6)
-        assert dup._sharing_pairs(words, window, min_shared) == _shared_in_window(words, window, min_shared)
+        window, min_words, min_shared = rnd.randint(1, 7), rnd.randint(0, 7), rnd.randint(0, 6)
+        min_overlap = rnd.choice([0.0, 0.5, 0.7, 0.75, 2 / 3, 1.0])
+        found = dup._sharing_pairs(words, window, min_words, min_shared, min_overlap)
+        assert [(i, j) for i, j in found if dup.covered_share(words[i], words[j]) >= min_overlap] == (
+            _pairs_in_window(words, window, min_words, min_shared, min_overlap))
+        assert all(len(words[i] & words[j]) >= min_shared and j - window <= i < j for i, j in found)
 
 
 def _repeats_of_each_length(words: list[str], max_n: int) -> list[int]:

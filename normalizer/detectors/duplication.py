@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import dropwhile
-from operator import and_, eq
+from operator import eq
 from typing import AbstractSet, Any, Callable, Iterable, Iterator, NamedTuple
 
 import regex
@@ -616,7 +616,6 @@ class _ContentStems(dict):
 
 
 _MAX_STEMS = 1 << 16  # emptied when larger: a vocabulary, not a leak
-_NO_WORDS: frozenset[str] = frozenset()
 
 
 def _content_words_of(doc, rule, units: list[SentenceWords],
@@ -677,27 +676,43 @@ def _different_figures(a: str, b: str) -> bool:
     return bool(na - nb) and bool(nb - na)
 
 
-def _sharing_pairs(words: list[AbstractSet[str]], window: int, min_shared: int) -> list[tuple[int, int]]:
-    """(i, j), ordered by j then i, for the units at most ``window`` apart that share at least
-    ``min_shared`` words. One C-speed pass per distance d counts what each unit shares with
-    the unit d places before it: no Python step per unit, and few pairs get that far."""
-    pairs = []
-    for d in range(1, window + 1):
-        shared = list(map(len, map(and_, words[d:], words[:-d])))
-        if shared and max(shared) >= min_shared:
-            pairs += [(j - d, j) for j, n in enumerate(shared, d) if n >= min_shared]
-    return sorted(pairs, key=lambda p: (p[1], p[0]))
+def _may_be_later(words: list[AbstractSet[str]], min_words: int, min_shared: int,
+                  min_overlap: float) -> Iterator[int]:
+    """Indexes of the units that may be the later unit of a pair: at least ``min_shared`` of
+    their words, and ``min_overlap`` of them, stand in the units of ``min_words`` words or more
+    before them (taken together). One earlier unit holds no more of them than all do, so no pair
+    is lost; and few units pass (most sentences say something new), so only those few are
+    compared with the units of their window. What the earlier units hold is counted with one
+    set update per unit: the words that the update did not add were there before."""
+    seen: set[str] = set()
+    for j, later in enumerate(words):
+        if len(later) < min_words:
+            continue
+        before = len(seen)
+        seen |= later
+        shared = len(later) - (len(seen) - before)
+        # divided as covered_share divides: rounding lets through every unit it lets through
+        if shared >= min_shared and (shared / len(later) if later else 0.0) >= min_overlap:
+            yield j
+
+
+def _sharing_pairs(words: list[AbstractSet[str]], window: int, min_words: int, min_shared: int,
+                   min_overlap: float) -> list[tuple[int, int]]:
+    """(i, j), ordered by j then i, for the units at most ``window`` apart, both of at least
+    ``min_words`` words, that share at least ``min_shared`` words, where the earlier one may
+    cover ``min_overlap`` of the later one's words (see _may_be_later)."""
+    return [(i, j) for j in _may_be_later(words, min_words, min_shared, min_overlap)
+            for i in range(max(0, j - window), j)
+            if len(words[i]) >= min_words and len(words[i] & words[j]) >= min_shared]
 
 
 def _candidate_pairs(units: list[SentenceWords], words: list[AbstractSet[str]], window: int,
                      min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
-    # The words of a unit too short to pair with any are left out of the count; whether a unit
-    # is a heading (which pairs with none either) is asked only of the pairs that share enough.
-    kept = [w if len(w) >= min_words else _NO_WORDS for w in words]
+    # Whether a unit is a heading (which pairs with none) is asked only of the pairs that share
+    # enough.
     pairs = []
-    for i, j in _sharing_pairs(kept, window, min_shared):
-        if (len(words[i]) < min_words or len(words[j]) < min_words
-                or _is_heading(units[i].text) or _is_heading(units[j].text)):
+    for i, j in _sharing_pairs(words, window, min_words, min_shared, min_overlap):
+        if _is_heading(units[i].text) or _is_heading(units[j].text):
             continue
         ov = covered_share(words[i], words[j])
         # _is_list tokenizes: it is asked only about the pairs the overlap test keeps.
