@@ -405,27 +405,28 @@ def _caps_runs(text: str, toks: list[Token], lex: Lexicon) -> list[tuple[int, in
     that follows other words ("US President George Bush")."""
     titles = lex.all_titles
     runs = []
-    i = 0
-    while i < len(toks):
-        if not toks[i].capitalised or toks[i].lower in PRONOUNS:
-            i += 1
-            continue
+    end = 0  # where the last run ends
+    for i in [k for k, t in enumerate(toks) if t.capitalised and t.lower not in PRONOUNS]:
+        if i < end:
+            continue  # inside the last run
         j = i + 1
-        while (j < len(toks) and not toks[j - 1].possessive
-               and _joined(text, toks[j - 1], toks[j], titles)):
+        while j < len(toks):
             if toks[j].capitalised and toks[j].lower not in PRONOUNS:
+                if toks[j - 1].possessive or not _joined(text, toks[j - 1], toks[j], titles):
+                    break
                 if (toks[j].bare in titles and toks[j - 1].bare not in titles
                         and not (toks[j - 1].bare in lex.org_headwords and j + 1 < len(toks)
                                  and toks[j + 1].lower == "of")):
                     break
                 j += 1
-            elif (toks[j].lower in lex.name_connectors and j + 1 < len(toks)
-                  and toks[j + 1].capitalised and _joined(text, toks[j], toks[j + 1], titles)):
+            elif (toks[j].lower in lex.name_connectors and j + 1 < len(toks) and toks[j + 1].capitalised
+                  and not toks[j - 1].possessive and _joined(text, toks[j - 1], toks[j], titles)
+                  and _joined(text, toks[j], toks[j + 1], titles)):
                 j += 2
             else:
                 break
         runs.append((i, j))
-        i = j
+        end = j
     return runs
 
 
@@ -785,7 +786,6 @@ class Scanner:
                 out.append((k, Mention(i, t.start, person, gender, t.text, plural=plural, thing=thing,
                                        oblique=_oblique(text, toks, k, lex))))
         out.sort(key=lambda x: x[1].pos)
-        _mark_coordinated([m for _, m in out], text)
         return out
 
     def _subject(self, i: int, before: int | None = None) -> Mention | None:
@@ -850,6 +850,8 @@ class Scanner:
     def _sentence(self, i: int, toks: list[Token]) -> list[Candidate]:
         doc, lex, state = self.doc, self.lex, self.state
         sent_mentions = self._mentions_of(i, toks, state.names)
+        # (only the scan asks whether a mention is coordinated: the gate's readings never do)
+        _mark_coordinated([m for _, m in sent_mentions], doc.text)
         found = []
         cursor = 0  # mentions of this sentence are added as the scan passes them
         for k, t in enumerate(toks):
