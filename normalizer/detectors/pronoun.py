@@ -440,11 +440,15 @@ def _is_country(words: list[str], lex: Lexicon) -> bool:
 
 def _is_organisation(words: list[str], lex: Lexicon) -> bool:
     """Headed by an organisation word: last ("Labour Party") or before "of" ("Bank of England")."""
-    if words[-1] in lex.org_headwords or words[-1] in lex.organisations:
+    heads = lex.org_headwords
+    if words[-1] in heads or words[-1] in lex.organisations:
         return True
-    if any(p in lex.org_headwords for w in words if "-" in w for p in w.split("-")):
-        return True  # "Islamic State-Khorasan"
-    return any(w in lex.org_headwords and nxt in ("of", "for") for w, nxt in zip(words, words[1:]))
+    for n, w in enumerate(words):
+        if "-" in w and any(p in heads for p in w.split("-")):
+            return True  # "Islamic State-Khorasan"
+        if w in heads and n + 1 < len(words) and words[n + 1] in ("of", "for"):
+            return True
+    return False
 
 
 def _classify_run(doc_text: str, toks: list[Token], a: int, b: int, sent: int, names: dict[str, str | None],
@@ -1033,12 +1037,16 @@ class Scanner:
         thing_ok = p.role == "subject" and self._thing_predicate(lead, 0)
         if not self._subject_may_be_antecedent(i, p.start, thing_ok, upto):
             return False
+        # a person in reach before it, else one later in the sentence: asked last, as only that
+        # reads the words after the pronoun
+        if self._person_in_reach(p, others, upto):
+            return False
         opens_sentence = p.role == "subject" and len(self._sentence_words(i, p.end)) == 1
         if not opens_sentence and any(
                 m.pos > p.start and _surely_compatible(m, p.gender)
                 and (m.text[:1].isupper() or not m.oblique) for m in self._reading(i)[0]):
             return False  # a person later in the sentence
-        return not self._person_in_reach(p, others, upto)
+        return True
 
     def _in_reach(self, j: int, i: int) -> bool:
         """True when the latest person of a pronoun's gender in sentence ``j`` keeps the scan
