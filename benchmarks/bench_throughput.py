@@ -4,7 +4,9 @@
 
 One process, one core (onnxruntime single-threaded, as in a corpus run): every BBC article
 (2,225, 5 MB) goes through ``Normalizer().normalize`` with the default options (model on,
-level standard), then the same texts through ``ftfy.fix_text`` alone, in the same run.
+level standard), and each right after through ``ftfy.fix_text`` alone: the two are timed
+document by document, interleaved, so that a machine whose speed drifts during the run (a
+shared VM) slows both alike and the ratio stays fair.
 Targets: at least 1 MB/s of text per core (CPU time), and at least 50% of ftfy's throughput.
 Also printed: the per-stage profile (exclusive time: the model's time is not counted again
 in the stage that asked for it), the embeddings computed per 1,000 sentences, and the same
@@ -52,7 +54,9 @@ def _eager(fn):
     return lambda doc, rule, ctx: list(fn(doc, rule, ctx))
 
 
-def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
+def run_pipeline(texts: list[str], label: str, timer: StageTimer, companion=None) -> dict:
+    """Run the pipeline over ``texts``; with ``companion`` (a function of one text), also run
+    it on each text right after the pipeline, timed apart ("companion_cpu")."""
     from normalizer import embeddings
     from normalizer.pipeline import Normalizer
 
@@ -73,12 +77,21 @@ def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
     timer.totals.clear()
     timer.calls.clear()
     sentences = findings = changed = 0
-    c0, w0 = time.process_time(), time.perf_counter()
+    cpu = wall = companion_cpu = 0.0
+    clock, wall_clock = time.process_time, time.perf_counter
+    if companion is not None:
+        companion(texts[0])  # its own warm-up
     for text in texts:
+        c0, w0 = clock(), wall_clock()
         result = normalizer.normalize(text)
+        c1, w1 = clock(), wall_clock()
+        cpu, wall = cpu + c1 - c0, wall + w1 - w0
         findings += len(result.findings)
         changed += result.text != text
-    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        if companion is not None:
+            c1 = clock()
+            companion(text)
+            companion_cpu += clock() - c1
     total = sum(timer.totals.values()) or 1.0
     profile = ", ".join(f"{name} {sec:.2f} s ({100 * sec / total:.0f}%)" for name, sec in timer.iter_sorted())
     from normalizer.document import Document
@@ -93,17 +106,8 @@ def run_pipeline(texts: list[str], label: str, timer: StageTimer) -> dict:
     print(f"    model: {encoded} sentences encoded ({requested} asked, the rest cached) = "
           f"{1000 * encoded / max(sentences, 1):.1f} per 1,000 sentences")
     print(f"    stages (exclusive wall time): {profile}")
-    return {"mb": size, "cpu": cpu, "wall": wall, "per_1000": 1000 * encoded / max(sentences, 1)}
-
-
-def ftfy_alone(texts: list[str]) -> float:
-    import ftfy
-
-    ftfy.fix_text(texts[0])
-    c0 = time.process_time()
-    for text in texts:
-        ftfy.fix_text(text)
-    return time.process_time() - c0
+    return {"mb": size, "cpu": cpu, "wall": wall, "per_1000": 1000 * encoded / max(sentences, 1),
+            "companion_cpu": companion_cpu}
 
 
 def main() -> None:
@@ -117,19 +121,22 @@ def main() -> None:
         return
     timer = instrument()
     texts = bbc_texts(args.limit)
-    bbc = run_pipeline(texts, "BBC native English news", timer)
-    ftfy_cpu = ftfy_alone(texts)
+    import ftfy
+
+    bbc = run_pipeline(texts, "BBC native English news", timer, companion=ftfy.fix_text)
+    ftfy_cpu = bbc["companion_cpu"]
     ftfy_rate = bbc["mb"] / ftfy_cpu
     rate = bbc["mb"] / bbc["cpu"]
-    print(f"  ftfy.fix_text alone on the same texts: {ftfy_cpu:.2f} s CPU -> {ftfy_rate:.2f} MB/s")
+    print(f"  ftfy.fix_text alone on the same texts (each right after the pipeline): {ftfy_cpu:.2f} s CPU "
+          f"-> {ftfy_rate:.2f} MB/s")
     goal("pipeline throughput per core (CPU time)", f"{rate:.2f} MB/s", ">= 1 MB/s", rate >= 1.0)
     goal("pipeline / ftfy.fix_text alone", f"{100 * rate / ftfy_rate:.0f}%", ">= 50%", rate >= 0.5 * ftfy_rate,
          f"{rate:.2f} / {ftfy_rate:.2f} MB/s")
     goal("embeddings per 1,000 sentences (native)", f"{bbc['per_1000']:.1f}", "candidates only", None)
     if need(WMT13, "throughput on machine-translated news"):
         mt_texts = wmt13_mt_documents(limit=args.mt_limit)
-        mt = run_pipeline(mt_texts, "WMT13 online-B (machine-translated)", timer)
-        mt_ftfy = mt["mb"] / ftfy_alone(mt_texts)
+        mt = run_pipeline(mt_texts, "WMT13 online-B (machine-translated)", timer, companion=ftfy.fix_text)
+        mt_ftfy = mt["mb"] / mt["companion_cpu"]
         print(f"  ftfy.fix_text alone on the machine-translated texts: {mt_ftfy:.2f} MB/s "
               f"(pipeline {100 * mt['mb'] / mt['cpu'] / mt_ftfy:.0f}% of it, for information)")
         goal("embeddings per 1,000 sentences (MT)", f"{mt['per_1000']:.1f}", "candidates only", None,
