@@ -537,7 +537,9 @@ def detect_times(doc, rule, ctx) -> Iterable:
         if factor is None:
             continue
         h, mins = int(m.group("h")), int(minutes or 0)
-        if lasting and style == "french-h":
+        # a time zone or clock word after it makes it a time of day, whatever comes before
+        # ("scheduled for 21h GMT")
+        if lasting and not zone and style == "french-h":
             suggestions = [duration(h, mins)]
         elif style == "spaced-colon":
             suggestions = [f"{h}:{mins:02d}"]
