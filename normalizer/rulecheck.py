@@ -3,6 +3,10 @@
 A ``fire`` example must produce a finding of that rule (and, when it gives ``fix``, applying the
 rule's best suggestion must give exactly that text); a ``no_fire`` example must produce none.
 An example may carry a ``reference`` text (another report of the story), checked against it.
+In a phrase rule of several phrases, each phrase must be the one that matches in some ``fire``
+example: one suggestion serves them all, and a phrase no example reaches may be dead (an
+earlier phrase always matches first) or get a suggestion that does not fit it ("$1" naming a
+different slot).
 """
 
 from __future__ import annotations
@@ -33,11 +37,24 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
             got = apply(ex.text, edits)[0]
             if got != ex.fix:
                 failures.append(f"{rule.id}: fix of {ex.text!r}\n     expected {ex.fix!r}\n     got      {got!r}")
+    failures.extend(_unexercised_phrases(rule))
     for ex in rule.examples_no_fire:
         hits = [f for f in normalizer.check(ex.text, reference=ex.reference) if f.rule == rule.id]
         if hits:
             failures.append(f"{rule.id}: should not fire on {ex.text!r} (matched {hits[0].text!r})")
     return failures
+
+
+def _unexercised_phrases(rule) -> list[str]:
+    """A failure for each phrase of a rule of several that matches first in no fire example."""
+    if rule.kind != "phrase" or len(rule.phrases) < 2:
+        return []
+    exercised: set[int] = set()
+    for ex in rule.examples_fire:
+        for m in rule.regex.finditer(ex.text):
+            exercised.update(i for i in range(len(rule.phrases)) if m.group(f"ph{i}") is not None)
+    return [f"{rule.id}: phrase {i + 1} {p.source!r} is the one that matches in no fire example"
+            for i, p in enumerate(rule.phrases) if i not in exercised]
 
 
 def run_examples(extra_dirs: list[Path], select: str | None = None, use_model: bool = True) -> tuple[list[str], int]:
