@@ -420,6 +420,12 @@ def detect_numeric_dates(doc, rule, ctx) -> Iterable:
         if factor is None:
             continue
         lead, start = _lead_and_start(doc, m, sent.start, wb, french_articles, no_on)
+        if (not lead and wb and wb[0] == "The" and wb[1] == sent.start
+                and doc.text.startswith(",", m.end())):
+            # "Le 15/09, le président ..." rendered "The 15/09, the president ...": a date
+            # opening the sentence and set off by a comma says when ("The 15/09 meeting" is a
+            # noun's modifier and keeps its article)
+            lead, start = "on ", wb[1]
         chosen = [reading] if reading else readings
         suggestions = [lead + _date_phrase(md[0], md[1], year, s) for md in chosen]
         if lead and start == sent.start:
