@@ -783,12 +783,17 @@ class Scanner:
             if t.capitalised:
                 continue
             noun = nouns[t.lower]
+            possessor = noun is None and t.text.endswith(_POSSESSIVE_ENDINGS)
+            if possessor:
+                # "the president's party": the president is in the text (a person in reach),
+                # but as a possessor, not the clause's subject (the head noun after it is)
+                noun = nouns[t.bare]
             if noun is not None:
                 person, gender, plural, thing = noun
                 if not person and t.lower in lex.of_senses and _of_a_common_noun(text, toks, k):
                     continue  # "an advanced state of illness", "a body of evidence": no group
                 out.append((k, Mention(i, t.start, person, gender, t.text, plural=plural, thing=thing,
-                                       oblique=_oblique(text, toks, k, lex))))
+                                       oblique=possessor or _oblique(text, toks, k, lex))))
         out.sort(key=lambda x: x[1].pos)
         return out
 
