@@ -497,6 +497,8 @@ _SPACED_COLON_TIME = re.compile(r"(?<![\w.,:/])(?P<h>[01]?\d|2[0-3]): (?P<m>[0-5
 _FRENCH_TIME_SCAN = Scan(_FRENCH_TIME, re.compile(r"h(?:(?<=\dh)|(?<=\d[ \u00a0]h))(?![^\W\d])"),
                          needles=frozenset(hour + after for hour in (b"0h", b"0 h")
                                            for after in (b"0", *_WORD_ENDS)))
+# "2h 03m 23s", "1h 5min": a length of time in hours, minutes (and seconds), English as it is
+_MINUTES_AFTER = re.compile(r"[ \u00a0]?\d{1,2}[ \u00a0]?(?:m|min|mins|mn)\b")
 _SPACED_COLON_SCAN = Scan(_SPACED_COLON_TIME, re.compile(r": (?<=\d: )\d"), needles=frozenset({b"0: 0"}))
 
 
@@ -533,6 +535,8 @@ def detect_times(doc, rule, ctx) -> Iterable:
     s = rule.settings
     style = s.get("form", "french-h")
     for m in body_matches(doc, _SPACED_COLON_SCAN if style == "spaced-colon" else _FRENCH_TIME_SCAN):
+        if style == "french-h" and not m.group("m") and _MINUTES_AFTER.match(doc.text, m.end()):
+            continue
         prep, zone, lasting = _time_context(doc, rule, m)
         minutes = m.group("m")
         compact = style == "french-h" and minutes and " " not in m.group(0) and "\u00a0" not in m.group(0)

@@ -224,6 +224,9 @@ class AdjacentSettings:
     idiom_words: frozenset[str]
     comma_min: int  # a phrase of comma_min to comma_max words repeated after a comma; 0: off
     comma_max: int
+    # "What happened happened", "Whoever wins wins": a free relative ends on a verb and the
+    # main clause's verb is the same word
+    free_relatives: frozenset[str] = frozenset()
 
 
 def _is_reduplication(toks: list[Token], lo: int, hi: int, cfg: AdjacentSettings) -> bool:
@@ -320,6 +323,8 @@ def find_adjacent_repeats(text: str, offset: int, cfg: AdjacentSettings) -> Iter
             return False
         if _is_reduplication(toks, i, i + 2 * n, cfg):
             return False
+        if n == 1 and i > 0 and toks[i - 1].lower in cfg.free_relatives:
+            return False
         if n > 1 and i > 0 and first[0].lower in ("a", "an", "the") and toks[i - 1].lower in cfg.complement_verbs:
             return False
         return _only_space_between(text, first + second)
@@ -347,7 +352,8 @@ def _adjacent_settings(rule) -> AdjacentSettings:
     return AdjacentSettings(int(s.get("max_ngram", 4)), _word_set(rule, "allowed_repeats"),
                             _word_set(rule, "complement_verbs"), _word_set(rule, "linkers"),
                             _word_set(rule, "idiom_linkers"), _word_set(rule, "idiom_words"),
-                            int(s.get("comma_min_ngram", 0)), int(s.get("comma_max_ngram", 8)))
+                            int(s.get("comma_min_ngram", 0)), int(s.get("comma_max_ngram", 8)),
+                            _word_set(rule, "free_relatives"))
 
 
 def _check_adjacent(doc, rule, ctx):
