@@ -11,12 +11,14 @@ different slot).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .apply import apply
 from .findings import Edit
 from .options import Options
 from .pipeline import Normalizer
+from .rewrite import article_for
 from .ruleset import load_rules
 
 
@@ -32,7 +34,8 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
             end = -1
             for f in sorted(hits, key=lambda f: f.start):
                 if f.suggestions and f.start >= end:
-                    edits.append(Edit(f.rule, f.category, f.start, f.end, f.text, f.suggestions[0]))
+                    edits.append(_with_article_before(ex.text, Edit(f.rule, f.category, f.start, f.end, f.text,
+                                                                   f.suggestions[0]), end))
                     end = f.end
             got = apply(ex.text, edits)[0]
             if got != ex.fix:
@@ -43,6 +46,25 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
         if hits:
             failures.append(f"{rule.id}: should not fire on {ex.text!r} (matched {hits[0].text!r})")
     return failures
+
+
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])([Aa]n?)([ \t]+)$")
+
+
+def _with_article_before(text: str, edit: Edit, floor: int) -> Edit:
+    """The edit, widened to the "a"/"an" before it when the replacement needs the other one
+    ("a judge of instruction" -> "an investigating judge"), as the rewrite stage does: an
+    example's ``fix`` is what a user gets."""
+    m = _ARTICLE_BEFORE.search(text, max(floor, edit.start - 8), edit.start)
+    word = re.match(r"[A-Za-z]+", edit.after)
+    if not m or not word or word.group() != word.group().lower():
+        return edit
+    want = article_for(word.group())
+    if m.group(1).lower() == want:
+        return edit
+    article = want.capitalize() if m.group(1)[0].isupper() else want
+    return Edit(edit.rule, edit.category, m.start(), edit.end, text[m.start() : edit.end],
+                article + m.group(2) + edit.after)
 
 
 def _unexercised_phrases(rule) -> list[str]:
