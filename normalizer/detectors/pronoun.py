@@ -615,6 +615,21 @@ def _own_words_need_person(text: str, toks: list[Token], k: int, role: str, nxt:
     return role == "possessive" and k + 1 < len(toks) and bool(text[toks[k].end : toks[k + 1].start].strip())
 
 
+def _own_noun_phrase(text: str, toks: list[Token], k: int, role: str) -> frozenset[int]:
+    """Where the words of the noun phrase a possessive toks[k] determines start ("his new
+    ambassador"): up to three lower-case words joined to it by spaces. Its own head noun is
+    never its antecedent: "France recalled his ambassador" has no person for "his" to be.
+    Not "her", which may be an object ("got her pregnant"): the words after it may be
+    another phrase."""
+    if role != "possessive":
+        return frozenset()
+    starts, j = [], k + 1
+    while j < len(toks) and j <= k + 3 and not toks[j].capitalised and text[toks[j - 1].end : toks[j].start] == " ":
+        starts.append(toks[j].start)
+        j += 1
+    return frozenset(starts)
+
+
 def _compound_head(text: str, mentions: list[Mention], n: int) -> Mention:
     """mentions[n], or the last of the non-persons that follow it with only spaces between: a
     compound's head is its last noun ("the ruling party", "the US media giant")."""
@@ -927,8 +942,10 @@ class Scanner:
         # clause ("She believes that the executive ..."): only a preposed clause can look
         # ahead.
         opens_sentence = role == "subject" and k == 0
+        own = _own_noun_phrase(doc.text, toks, k, role)
         if not opens_sentence and any(
-                m.person and m.pos > t.start and _compatible(m, gender) and (m.text[:1].isupper() or not m.oblique)
+                m.person and m.pos > t.start and m.pos not in own and _compatible(m, gender)
+                and (m.text[:1].isupper() or not m.oblique)
                 for m in sent_mentions):
             return None
         mentions = self.state.mentions
@@ -1047,10 +1064,15 @@ class Scanner:
         if self._person_in_reach(p, others, upto):
             return False
         opens_sentence = p.role == "subject" and len(self._sentence_words(i, p.end)) == 1
-        if not opens_sentence and any(
-                m.pos > p.start and _surely_compatible(m, p.gender)
-                and (m.text[:1].isupper() or not m.oblique) for m in self._reading(i)[0]):
-            return False  # a person later in the sentence
+        later = [] if opens_sentence else [
+            m for m in self._reading(i)[0]
+            if m.pos > p.start and _surely_compatible(m, p.gender) and (m.text[:1].isupper() or not m.oblique)]
+        if later:
+            toks = self._sentence_words(i)
+            k = next(n for n, t in enumerate(toks) if t.start == p.start)
+            own = _own_noun_phrase(doc.text, toks, k, p.role)
+            if any(m.pos not in own for m in later):
+                return False  # a person later in the sentence (not the pronoun's own noun)
         return True
 
     def _in_reach(self, j: int, i: int) -> bool:
