@@ -18,7 +18,7 @@ from .apply import apply
 from .findings import Edit
 from .options import Options
 from .pipeline import Normalizer
-from .rewrite import article_for
+from .rewrite import _ARTICLE_BEFORE, _with_case, article_for  # the rewrite stage's own
 from .ruleset import load_rules
 
 
@@ -48,9 +48,6 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
     return failures
 
 
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])([Aa]n?)([ \t]+)$")
-
-
 def _with_article_before(text: str, edit: Edit, floor: int) -> Edit:
     """The edit, widened to the "a"/"an" before it when the replacement needs the other one
     ("a judge of instruction" -> "an investigating judge"), as the rewrite stage does: an
@@ -62,9 +59,8 @@ def _with_article_before(text: str, edit: Edit, floor: int) -> Edit:
     want = article_for(word.group())
     if m.group(1).lower() == want:
         return edit
-    article = want.capitalize() if m.group(1)[0].isupper() else want
     return Edit(edit.rule, edit.category, m.start(), edit.end, text[m.start() : edit.end],
-                article + m.group(2) + edit.after)
+                _with_case(want, m.group(1)) + m.group(2) + edit.after)
 
 
 def _unexercised_phrases(rule) -> list[str]:

@@ -1047,8 +1047,7 @@ class Scanner:
         # the clause as _judge reads it, with the person anywhere before it (-1); the reading's
         # non-persons are the scan's own
         if relative:
-            toks = self._sentence_words(i)
-            k = next(n for n, t in enumerate(toks) if t.start == p.start)
+            toks, k = self._words_around(p)
             if _whose_shadow(doc.text, toks, -1, k, self._reading(i)[0], lex) is not None:
                 return True
         if near:
@@ -1068,12 +1067,16 @@ class Scanner:
             m for m in self._reading(i)[0]
             if m.pos > p.start and _surely_compatible(m, p.gender) and (m.text[:1].isupper() or not m.oblique)]
         if later:
-            toks = self._sentence_words(i)
-            k = next(n for n, t in enumerate(toks) if t.start == p.start)
+            toks, k = self._words_around(p)
             own = _own_noun_phrase(doc.text, toks, k, p.role)
             if any(m.pos not in own for m in later):
                 return False  # a person later in the sentence (not the pronoun's own noun)
         return True
+
+    def _words_around(self, p: _Pronoun) -> tuple[list[Token], int]:
+        """The words of the pronoun's sentence, and the pronoun's index among them."""
+        toks = self._sentence_words(p.sent)
+        return toks, next(n for n, t in enumerate(toks) if t.start == p.start)
 
     def _in_reach(self, j: int, i: int) -> bool:
         """True when the latest person of a pronoun's gender in sentence ``j`` keeps the scan

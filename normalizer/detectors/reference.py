@@ -35,6 +35,7 @@ from ..context import make_finding
 from ..language import EN_FUNCTION_WORDS
 from . import register
 from .dates import MONTHS
+from .duplication import lexical_overlap
 from .quantities import VAGUE, Quantity, parse_quantities
 
 _MONTH_ALT = "|".join(MONTHS) + r"|Jan\.?|Feb\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
@@ -86,7 +87,7 @@ def similarities(ctx, doc_texts: list[str], ref_texts: list[str]):
         return (a @ b.T).tolist(), True
     sets_a = [_content_words(t) for t in doc_texts]
     sets_b = [_content_words(t) for t in ref_texts]
-    return [[len(x & y) / max(1, min(len(x), len(y))) for y in sets_b] for x in sets_a], False
+    return [[lexical_overlap(x, y) for y in sets_b] for x in sets_a], False
 
 
 def align(doc, ref, doc_ids: list[int], ref_ids: list[int], ctx, s: dict) -> dict[int, tuple[int, float]]:
