@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -189,25 +190,52 @@ def goal(name: str, figure: str, target: str, ok: bool | None, ratio: str = "") 
     print(f"  {name:44s} {figure:>22s}   target {target:<16s} {verdict}{extra}")
 
 
+def _get(obj, attr: str):
+    return obj[attr] if isinstance(obj, dict) else getattr(obj, attr)
+
+
+def _set(obj, attr: str, value) -> None:
+    if isinstance(obj, dict):
+        obj[attr] = value
+    else:
+        setattr(obj, attr, value)
+
+
 class StageTimer:
     """Exclusive time per named stage: time spent in a nested timed stage (the model inside the
-    rules stage) is charged to the nested stage only."""
+    rules stage) is charged to the nested stage only. The stages are wrapped only inside
+    ``installed()``: a wrapper costs time of its own, which a throughput figure must not carry."""
 
     def __init__(self):
         self.totals: dict[str, float] = {}
         self.calls: dict[str, int] = {}
         self._stack: list[list] = []  # [name, start, child_time]
+        self._wrapped: list[tuple[object, str, str, bool]] = []
 
-    def wrap(self, obj, attr: str, stage: str) -> None:
-        """Replace ``obj.attr`` (or ``obj[attr]`` for a dict) by a timed version."""
-        is_dict = isinstance(obj, dict)
-        fn = obj[attr] if is_dict else getattr(obj, attr)
+    def wrap(self, obj, attr: str, stage: str, eager: bool = False) -> None:
+        """Time ``obj.attr`` (or ``obj[attr]`` for a dict) as ``stage`` while installed;
+        ``eager``: the function returns a generator, run to its end inside the timing."""
+        self._wrapped.append((obj, attr, stage, eager))
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        originals = [(obj, attr, _get(obj, attr)) for obj, attr, _, _ in self._wrapped]
+        try:
+            for obj, attr, stage, eager in self._wrapped:
+                _set(obj, attr, self._timed(_get(obj, attr), stage, eager))
+            yield
+        finally:
+            for obj, attr, fn in reversed(originals):
+                _set(obj, attr, fn)
+
+    def _timed(self, fn, stage: str, eager: bool):
         timer = self
 
         def timed_fn(*a, **k):
             timer._stack.append([stage, time.perf_counter(), 0.0])
             try:
-                return fn(*a, **k)
+                result = fn(*a, **k)
+                return list(result) if eager else result
             finally:
                 name, t0, child = timer._stack.pop()
                 spent = time.perf_counter() - t0
@@ -216,10 +244,7 @@ class StageTimer:
                 if timer._stack:
                     timer._stack[-1][2] += spent
 
-        if is_dict:
-            obj[attr] = timed_fn
-        else:
-            setattr(obj, attr, timed_fn)
+        return timed_fn
 
     def iter_sorted(self) -> Iterator[tuple[str, float]]:
         yield from sorted(self.totals.items(), key=lambda kv: -kv[1])
