@@ -13,18 +13,21 @@ names its check in ``settings.check`` and carries its thresholds and word lists:
   given to the embedding model.
 
 Five rules call the detector on each document, and most sentences hold none of these
-artifacts: the lower-cased words of each sentence are found once per document, without a
-regex match per word, and every check first asks them (or the raw text) whether a finding is
-possible at all. Only the few sentences that pass are tokenized and scanned in full.
+artifacts: every check first asks whether a finding is possible at all, of the raw text or of
+the lower-cased words of each sentence (found once per document, without a regex match per
+word). In most documents normalizer._wordscan (optional C, see DocumentWords) asks it for
+the whole document at once, and only the sentences that pass are given their words. Only the
+few sentences that pass are tokenized and scanned in full.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import dropwhile
 from operator import eq
 from typing import AbstractSet, Any, Callable, Iterable, Iterator, NamedTuple
@@ -178,28 +181,102 @@ def _lower_words(spaced: str) -> list[str]:
 _new_sentence = tuple.__new__  # skips NamedTuple's Python-level __new__, as for Token
 
 
-def _find_sentence_words(doc) -> list[SentenceWords]:
-    """The sentences after the metadata prefix, each with its lower-cased words."""
-    text, spaced = doc.text, _spaced(doc.text)
-    sentences = list(dropwhile(lambda s: doc.in_prefix(s.start), doc.sentences))  # the prefix leads
-    if not spaced.translate(None, _ASCII_WORDS_AND_SPACES):  # nothing else in the text
-        # Most documents: every piece is a word of ASCII letters and digits (joined), which
-        # lower-case one for one: tested and lower-cased once for the whole text.
-        lowered = spaced.lower().decode()
-        words = [lowered[s.start : s.end].split() for s in sentences]
-    else:
-        spaced_text = spaced.decode()
-        words = [_lower_words(spaced_text[s.start : s.end]) for s in sentences]
-    return [_new_sentence(SentenceWords, (s.start, s.end, text[s.start : s.end], w, frozenset(w)))
-            for s, w in zip(sentences, words)]
+def _wordscan_module():
+    """normalizer._wordscan (the per-word gates in C, built with the package where a C compiler
+    was found), or None: not built, or MTNORM_PURE_PYTHON=1 (tests and benchmarks of the
+    pure-Python path)."""
+    if os.environ.get("MTNORM_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from .. import _wordscan
+    except ImportError:
+        return None
+    return _wordscan
 
 
-def sentence_words(doc) -> list[SentenceWords]:
-    """The sentences after the metadata prefix, each with its lower-cased words (found once
-    per document, in its cache, for the five rules)."""
+_WORDSCAN = _wordscan_module()
+
+
+class DocumentWords:
+    """The sentences after the metadata prefix, each with its lower-cased words
+    (``self[k]``, a SentenceWords), found on first use.
+
+    Most sentences are only asked whether a check could fire on them. In most documents
+    (``scan`` set) every word is a run of ASCII letters, digits and joiners between spaces of
+    the lower-cased spaced text, and normalizer._wordscan answers those questions for the whole
+    document at once, in C, without a Python object per word: only the few sentences that pass
+    are given their words. Elsewhere (``scan`` None) the questions are asked in Python, of
+    every sentence's words."""
+
+    def __init__(self, doc):
+        self.text = doc.text
+        self.spans = list(dropwhile(lambda s: doc.in_prefix(s.start), doc.sentences))  # the prefix leads
+        self.first = len(doc.sentences) - len(self.spans)  # the index of spans[0] in doc.sentences
+        self._found: list[SentenceWords | None] = [None] * len(self.spans)
+        spaced = _spaced(doc.text)
+        if not spaced.translate(None, _ASCII_WORDS_AND_SPACES):  # nothing else in the text
+            # Most documents: every piece is a word of ASCII letters and digits (joined), which
+            # lower-case one for one: tested and lower-cased once for the whole text.
+            self.lowered = spaced.lower()
+            self._source, self._split = self.lowered.decode(), str.split
+            self.scan = _WORDSCAN
+        else:
+            self._source, self._split = spaced.decode(), _lower_words
+            self.scan = None
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, k: int) -> SentenceWords:
+        found = self._found[k]
+        if found is None:
+            start, end = self.spans[k].start, self.spans[k].end
+            words = self._split(self._source[start:end])
+            found = self._found[k] = _new_sentence(
+                SentenceWords, (start, end, self.text[start:end], words, frozenset(words)))
+        return found
+
+    def __iter__(self) -> Iterator[SentenceWords]:
+        return map(self.__getitem__, range(len(self.spans)))
+
+    def holds(self, k: int, word: str) -> bool:
+        """True when sentence k has ``word`` (lower-cased) among its words. In most documents
+        its text is asked, without finding its words: they are its pieces between spaces."""
+        if self._split is str.split:
+            span = self.spans[k]
+            return f" {word} " in f" {self._source[span.start : span.end]} "
+        return word in self[k].distinct
+
+    def repeats(self, max_n: int) -> Iterator[tuple[int, Callable[[int], list[int]]]]:
+        """(k, lengths) for each sentence k that may repeat a phrase back to back: lengths(limit)
+        is ``_repeat_lengths`` of its words for any limit up to ``max_n``."""
+        if self.scan:
+            for k, found in self.scan.repeat_lengths(self.lowered, self.spans, max_n):
+                yield k, partial(_lengths_within, found)
+            return
+        for k, s in enumerate(self):
+            rewritten = len(s.words) - len(s.distinct)
+            if rewritten:  # no word written twice (most sentences): nothing repeated
+                yield k, partial(_repeat_lengths, s.words, rewritten)
+
+    def same_as_previous(self) -> Iterator[int]:
+        """Each k >= 1 whose sentence has the words of sentence k - 1."""
+        maybe = self.scan.same_as_previous(self.lowered, self.spans) if self.scan else range(1, len(self))
+        return (k for k in maybe if self[k - 1].words == self[k].words)
+
+
+def _lengths_within(found: tuple[int, ...], limit: int) -> list[int]:
+    """The lengths of ``found`` (_wordscan.repeat_lengths) that _repeat_lengths reports with
+    ``limit``: n = 1 whatever the limit."""
+    return [n for n in found if n <= max(limit, 1)]
+
+
+def sentence_words(doc) -> DocumentWords:
+    """The sentences after the metadata prefix, each with its lower-cased words (in the
+    document's cache, for the five rules)."""
     words = doc.cache.get("duplication-words")
     if words is None:
-        words = doc.cache["duplication-words"] = _find_sentence_words(doc)
+        words = doc.cache["duplication-words"] = DocumentWords(doc)
     return words
 
 
@@ -358,12 +435,11 @@ def _adjacent_settings(rule) -> AdjacentSettings:
 
 def _check_adjacent(doc, rule, ctx):
     cfg = _per_rule(rule, "adjacent", lambda: _adjacent_settings(rule))
-    for start, _, text, words, distinct in sentence_words(doc):
-        rewritten = len(words) - len(distinct)
-        if not rewritten:
-            continue  # no word written twice (most sentences): nothing repeated
+    sentences = sentence_words(doc)
+    for k, lengths_within in sentences.repeats(max(cfg.max_ngram, cfg.comma_max if cfg.comma_min else 0)):
+        start, text = sentences.spans[k].start, sentences[k].text
         commas = cfg.comma_min and ", " in text
-        lengths = _repeat_lengths(words, rewritten, max(cfg.max_ngram, cfg.comma_max if commas else 0))
+        lengths = lengths_within(max(cfg.max_ngram, cfg.comma_max if commas else 0))
         if not lengths:
             continue  # nothing repeated back to back (nearly every sentence)
         if lengths[0] <= cfg.max_ngram:  # (the lengths ascend)
@@ -391,14 +467,17 @@ def _check_repeated_sentence(doc, rule, ctx):
     def usable(s: SentenceWords) -> bool:
         return len(s.words) >= min_words and not _is_heading(s.text) and not doc.in_quote(s.start, s.end)
 
-    prev = None  # the sentence before; asked whether it is usable only when the words match
-    for s in sentence_words(doc):
-        if (prev is not None and prev.words == s.words and "\n" not in doc.text[prev.end : s.start]
-                and usable(prev) and usable(s)):
+    sentences = sentence_words(doc)
+    # A third copy is compared with the first: the copy before it, found repeated, has its words.
+    # So a sentence is only ever compared with a sentence that has the words of the one before it.
+    first_copy: dict[int, int] = {}  # each sentence found repeated -> the copy it repeats
+    for k in sentences.same_as_previous():
+        p = first_copy.get(k - 1, k - 1)
+        prev, s = sentences[p], sentences[k]
+        if "\n" not in doc.text[prev.end : s.start] and usable(prev) and usable(s):
             yield make_finding(doc, rule, prev.start, s.end, [prev.text], level=rule.level or "safe",
                                data={"earlier_start": prev.start, "earlier_end": prev.end})
-            continue  # a third copy is compared with the first
-        prev = s
+            first_copy[k] = p
 
 
 # -- repeats across an elision mark -----------------------------------------------------------
@@ -438,20 +517,35 @@ def _elision_settings(rule) -> ElisionSettings:
                            tuple(bare_marks) or ("",))
 
 
-def _sentences_holding(doc, needles: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
-    """The sentences after the metadata prefix that hold one of ``needles``: those in which
-    one is found in the whole text (most documents have none), then each asked in full."""
-    text, found = doc.text, set()
+def _indexes_near(doc, needles: tuple[str, ...]) -> list[int]:
+    """The indexes in doc.sentences of the sentences in which one of ``needles`` starts, in
+    order: found in the whole text (most documents have none). A needle may run on past its
+    sentence's end."""
+    text, found, last = doc.text, set(), len(doc.sentences) - 1
     for needle in needles:
         at = text.find(needle)
         while at >= 0:
-            found.add(doc.sentence_index(at))
-            at = text.find(needle, at + 1)
-    for k in sorted(found):
+            k = doc.sentence_index(at)
+            found.add(k)
+            if k == last:
+                break
+            # any later one in this sentence adds nothing: look on from the next sentence
+            at = text.find(needle, max(at + 1, doc.sentences[k + 1].start))
+    return sorted(found)
+
+
+def _indexes_holding(doc, needles: tuple[str, ...]) -> list[int]:
+    """The indexes in doc.sentences of the sentences after the metadata prefix that hold one of
+    ``needles``."""
+    return [k for k in _indexes_near(doc, needles) if not doc.in_prefix(doc.sentences[k].start)
+            and any(needle in doc.sentence_text(k) for needle in needles)]
+
+
+def _sentences_holding(doc, needles: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, text) of each sentence of ``_indexes_holding``."""
+    for k in _indexes_holding(doc, needles):
         span = doc.sentences[k]
-        sentence = text[span.start : span.end]
-        if not doc.in_prefix(span.start) and any(needle in sentence for needle in needles):
-            yield span.start, span.end, sentence
+        yield span.start, span.end, doc.text[span.start : span.end]
 
 
 def _check_elision(doc, rule, ctx):
@@ -544,10 +638,15 @@ def _check_echo(doc, rule, ctx):
     min_words = int(s.get("min_words", 2))
     max_words = int(s.get("max_words", 6))
     max_gap = int(s.get("max_gap_words", 8))
-    if "'s" not in doc.text and "’s" not in doc.text:
-        return  # a gate: no possessive in the document, so no possessor named again as the agent
-    for start, _, text, words, distinct in sentence_words(doc):
-        if "by" not in distinct or not _may_echo(text, words):
+    sentences = sentence_words(doc)
+    # a gate: only a sentence with a possessive (_may_echo asks) and "by" can name its possessor
+    # again as the agent
+    for k in _indexes_near(doc, ("'s", "’s")):
+        k -= sentences.first
+        if k < 0 or not sentences.holds(k, "by"):
+            continue
+        start, _, text, words, _ = sentences[k]
+        if not _may_echo(text, words):
             continue  # no agent phrase, or no possessor for it: no echo (and no tokenizing)
         toks = tokens(text, start)
         local = tokens(text)
@@ -702,22 +801,64 @@ def _may_be_later(words: list[AbstractSet[str]], min_words: int, min_shared: int
             yield j
 
 
+def _pairs_with_later(words, later: Iterable[int], earlier: Callable[[int], Iterable[int]],
+                      min_words: int, min_shared: int) -> list[tuple[int, int]]:
+    """(i, j), ordered by j then i, for each unit j of ``later`` and each unit i of
+    ``earlier(j)`` (ascending) of at least ``min_words`` words that shares at least
+    ``min_shared`` words with it."""
+    return [(i, j) for j in later for i in earlier(j)
+            if len(words[i]) >= min_words and len(words[i] & words[j]) >= min_shared]
+
+
 def _sharing_pairs(words: list[AbstractSet[str]], window: int, min_words: int, min_shared: int,
                    min_overlap: float) -> list[tuple[int, int]]:
     """(i, j), ordered by j then i, for the units at most ``window`` apart, both of at least
     ``min_words`` words, that share at least ``min_shared`` words, where the earlier one may
     cover ``min_overlap`` of the later one's words (see _may_be_later)."""
-    return [(i, j) for j in _may_be_later(words, min_words, min_shared, min_overlap)
-            for i in range(max(0, j - window), j)
-            if len(words[i]) >= min_words and len(words[i] & words[j]) >= min_shared]
+    return _pairs_with_later(words, _may_be_later(words, min_words, min_shared, min_overlap),
+                             lambda j: range(max(0, j - window), j), min_words, min_shared)
 
 
-def _candidate_pairs(units: list[SentenceWords], words: list[AbstractSet[str]], window: int,
-                     min_words: int, min_overlap: float, min_shared: int) -> list[tuple[int, int, float]]:
+def _units_before(doc, sentences: DocumentWords, j: int, window: int) -> list[int]:
+    """The ``window`` units (sentences outside quotations, as _outside_quotes keeps them) before
+    sentence ``j``, in order."""
+    found, k = [], j - 1
+    while k >= 0 and len(found) < window:
+        if not doc.in_quote(sentences.spans[k].start, sentences.spans[k].end):
+            found.append(k)
+        k -= 1
+    return found[::-1]
+
+
+def _stopword_list(rule, stopwords: frozenset[str]) -> bytes:
+    """The stopwords that an ASCII word can be, blank-separated, for _wordscan.later_units."""
+    return _per_rule(rule, "stopword-list", lambda: " ".join(
+        w for w in sorted(stopwords) if w.isascii() and " " not in w).encode())
+
+
+def _scanned_sharing_pairs(doc, rule, sentences: DocumentWords, stopwords: frozenset[str], window: int,
+                           min_words: int, min_shared: int, min_overlap: float):
+    """The units, their content words and _sharing_pairs of a document that _wordscan reads.
+    The units that may be later are found in C (from the hashes of the stems: see
+    normalizer/_wordscan.c), and the content words only of them and of the units of their
+    window: few units of few documents. Units are named by their index among the sentences
+    instead of among the units: in the same order, so the pairs come in the same order."""
+    later = sentences.scan.later_units(sentences.lowered, sentences.spans, doc.quotes,
+                                       _stopword_list(rule, stopwords), min_words, min_shared, min_overlap)
+    window_of = {j: _units_before(doc, sentences, j, window) for j in later}
+    needed = sorted({k for j in later for k in (j, *window_of[j])})
+    words = dict(zip(needed, _content_words_of(doc, rule, [sentences[k] for k in needed], stopwords)))
+    return sentences, words, _pairs_with_later(words, later, window_of.__getitem__, min_words, min_shared)
+
+
+def _candidate_pairs(units, words, sharing: list[tuple[int, int]],
+                     min_overlap: float) -> list[tuple[int, int, float]]:
+    """The pairs of ``sharing`` (units[i], units[j] and their content words words[i], words[j])
+    that the near-duplicate check gives the model."""
     # Whether a unit is a heading (which pairs with none) is asked only of the pairs that share
     # enough.
     pairs = []
-    for i, j in _sharing_pairs(words, window, min_words, min_shared, min_overlap):
+    for i, j in sharing:
         if _is_heading(units[i].text) or _is_heading(units[j].text):
             continue
         ov = covered_share(words[i], words[j])
@@ -749,9 +890,15 @@ def _check_near_duplicate(doc, rule, ctx):
     min_overlap = float(s.get("min_overlap", 0.5))
     min_cosine = float(s.get("min_cosine", 0.9))
     lexical_only = float(s.get("lexical_only_overlap", 0.9))
-    units = _outside_quotes(doc, sentence_words(doc))
-    words = _content_words_of(doc, rule, units, stopwords)
-    pairs = _candidate_pairs(units, words, window, min_words, min_overlap, min_shared)
+    sentences = sentence_words(doc)
+    if sentences.scan:
+        units, words, sharing = _scanned_sharing_pairs(doc, rule, sentences, stopwords, window, min_words,
+                                                       min_shared, min_overlap)
+    else:
+        units = _outside_quotes(doc, list(sentences))
+        words = _content_words_of(doc, rule, units, stopwords)
+        sharing = _sharing_pairs(words, window, min_words, min_shared, min_overlap)
+    pairs = _candidate_pairs(units, words, sharing, min_overlap)
     if not pairs:
         return
     texts = sorted({units[k].text for i, j, _ in pairs for k in (i, j)})
