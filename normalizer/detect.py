@@ -16,7 +16,7 @@ import bisect
 import re
 from collections import defaultdict
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import confirm
 from .context import RunContext, make_finding
@@ -25,8 +25,8 @@ from .findings import Finding
 from .phrases import render_suggestion
 from .prefilter import scan_prefilter, view
 from .ruleset import REGEX_TIMEOUT_S, Rule, RuleSet
-from .scanner import (FOLDS_TO_ASCII, LOAD_AFTER_BYTES, RuleScanner, char_ends, space_view,
-                      view_to_original)
+from .scanner import (FOLDS_TO_ASCII, LOAD_AFTER_BYTES, RuleScanner, char_ends, plain_spaces,
+                      space_view, view_to_original)
 
 _WORD_CHAR = re.compile(r"[\w'’-]")
 # ASCII bytes of a word character (the boundary of a phrase: [\w'’-] as the phrase regex has it)
@@ -192,7 +192,7 @@ class AnchorMatcher:
         except UnicodeEncodeError:
             return None
         ascii_text = len(data) == len(lowered)
-        view, runs = space_view(data, ascii_text)
+        view, runs = space_view(data, plain_spaces(lowered))
         run_starts = [r[0] for r in runs]
         n = len(view)
         hits = []  # (literal, end offset in the data of the hit's first character)
@@ -271,15 +271,16 @@ class RuleIndex:
         self._detectors: dict[tuple, list[tuple]] = {}
 
     def detectors_for(self, categories: set[str] | None, exclude: set[str] | None) -> list[tuple]:
-        """(detector function, rule) for the detector rules of these categories, looked up once
-        per selection rather than once per document."""
+        """The detector rules of these categories as runs of (detector function, rule) pairs,
+        each with its gate (see :func:`group_gate`; None: every pair runs), made once per
+        selection rather than once per document."""
         key = (frozenset(categories) if categories is not None else None, frozenset(exclude or ()))
         found = self._detectors.get(key)
         if found is None:
             from .detectors import REGISTRY
             from .errors import RuleError
 
-            found = []
+            pairs = []
             for r in self.detector_rules:
                 if (categories is not None and r.category not in categories) or (exclude and r.category in exclude):
                     continue
@@ -287,8 +288,8 @@ class RuleIndex:
                 if fn is None:
                     raise RuleError(r.path, f"unknown detector {r.detector!r}; one of {', '.join(sorted(REGISTRY))}",
                                     r.id, "detector")
-                found.append((fn, r))
-            self._detectors[key] = found
+                pairs.append((fn, r))
+            found = self._detectors[key] = _gated_runs(pairs)
         return found
 
     def targets(self, doc: Document) -> tuple[list[tuple[str, int, int]], list[tuple[Rule, int, int]]]:
@@ -540,6 +541,42 @@ def _confirm_in_context(doc: Document, ctx: RunContext, found: list[Finding], ru
 
 def run_detectors(doc: Document, index: RuleIndex, ctx: RunContext,
                   categories: set[str] | None = None, exclude: set[str] | None = None) -> None:
-    """Run the structural detectors named by ``kind: detector`` rules."""
-    for fn, r in index.detectors_for(categories, exclude):
-        doc.findings.extend(fn(doc, r, ctx))
+    """Run the structural detectors named by ``kind: detector`` rules, in rule order."""
+    findings = doc.findings
+    for gate, pairs in index.detectors_for(categories, exclude):
+        for fn, r in (pairs if gate is None else gate(doc, ctx)):
+            findings.extend(fn(doc, r, ctx))
+
+
+# A gate: (document, context) -> the pairs of its run that may find something there, in order.
+Gate = Callable[[Document, RunContext], Iterable[tuple]]
+_GROUP_GATES: dict[str, Callable[[list[tuple]], Gate]] = {}
+
+
+def group_gate(*detectors: str):
+    """Register a gate maker for the rules of these detectors. Most detectors find nothing in
+    most documents, and say so after one cheap test of the whole document (a search that finds
+    no line opening the way boilerplate does, no needle of a date pattern); a detector with many
+    rules would make that test, and a call, once per rule. Given a run of consecutive
+    (detector function, rule) pairs of these detectors, once per rule selection, the maker
+    returns a gate that tests the document once for all of them and gives the pairs that may
+    find something there: a pair left out must be one whose detector would find nothing."""
+    def register_maker(make: Callable[[list[tuple]], Gate]):
+        for name in detectors:
+            _GROUP_GATES[name] = make
+        return make
+
+    return register_maker
+
+
+def _gated_runs(pairs: list[tuple]) -> list[tuple[Gate | None, list[tuple]]]:
+    """(gate, pairs) for each run of consecutive pairs whose detectors share a gate maker (or
+    have none: gate None), in rule order."""
+    runs: list[tuple[object, list[tuple]]] = []
+    for fn, r in pairs:
+        make = _GROUP_GATES.get(r.detector)
+        if runs and runs[-1][0] is make:
+            runs[-1][1].append((fn, r))
+        else:
+            runs.append((make, [(fn, r)]))
+    return [(make(run) if make is not None else None, run) for make, run in runs]

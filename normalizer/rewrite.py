@@ -36,7 +36,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Container, Mapping
 
 from . import apply as apply_stage
 from .context import SEMANTIC_CATEGORIES, STANDARD_MIN_CONFIDENCE, RunContext
@@ -135,7 +135,22 @@ def document_names(doc: Document) -> set[str]:
     return names
 
 
-def _protected(snippet: str, sentence_initial: bool, known_names: set[str] = frozenset()) -> dict[str, Counter]:
+class _NamesOnDemand:
+    """:func:`document_names`, worked out the first time a guard asks whether a word is one:
+    a guard asks only about a capitalised word at a sentence start, which most rewrites do not
+    have, and the names cost a pass over every word of the document."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.names: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self.names is None:
+            self.names = document_names(self.doc)
+        return word in self.names
+
+
+def _protected(snippet: str, sentence_initial: bool, known_names: Container[str] = frozenset()) -> dict[str, Counter]:
     """Numbers, digits, names (capitalised words, at a sentence start only if known as names),
     negations and quotation marks of a span."""
     names: Counter = Counter()
@@ -220,7 +235,7 @@ def _drop(c: Counter, words: frozenset[str]) -> Counter:
     return Counter({k: v for k, v in c.items() if not listed(k)})
 
 
-def guard(doc: Document, f: Finding, after: str, known_names: set[str] = frozenset(),
+def guard(doc: Document, f: Finding, after: str, known_names: Container[str] = frozenset(),
           literals: tuple[frozenset[str], frozenset[str]] = NO_LITERALS) -> str | None:
     """Why replacing ``f``'s span by ``after`` is not allowed, or None when it is.
     ``literals``: the words the finding's rule spells out in its match and in its suggestions:
@@ -326,14 +341,12 @@ def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext |
     """One rewrite per finding fixable at ``level``, or none (the finding is then demoted).
     ``rules`` (id -> rule) lets the guards know a rule's literal words."""
     viable: list[tuple[Finding, list[str]]] = []
-    known_names: set[str] | None = None
+    known_names = _NamesOnDemand(doc)
     for f in findings:
         if not fixable_at(f, level):
             continue
         for key in ("demoted", "meaning", "overlapped_by"):
             f.data.pop(key, None)
-        if known_names is None:
-            known_names = document_names(doc)
         afters, reasons = [], []
         for s in f.suggestions[:MAX_SUGGESTIONS_TRIED]:
             s = recase(doc, f.start, f.text, s)
@@ -488,6 +501,8 @@ def settle(doc: Document, ctx: RunContext, level: str,
 
 def run(doc: Document, ctx: RunContext, level: str, rules: Mapping[str, Rule] | None = None) -> list[Edit]:
     """The edits for ``doc`` at ``level`` (one pass; ``settle`` repeats it to a fixed point)."""
+    if not doc.findings:
+        return []  # most documents: no choice to make, nothing demoted to count
     edits = select(doc, level, ctx, rules=rules)
     demoted = Counter(f.data["demoted"].split(" (")[0] for f in doc.findings if f.data.get("demoted"))
     if demoted:

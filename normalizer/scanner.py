@@ -318,14 +318,15 @@ def _node_shape(op, av) -> tuple[bool, bool, bool, bool]:
     return True, False, False, False  # zero-width
 
 
-def space_view(data: bytes, text_is_ascii: bool) -> tuple[bytes, list[tuple[int, int, int]]]:
+def space_view(data: bytes, no_wide_spaces: bool) -> tuple[bytes, list[tuple[int, int, int]]]:
     """The UTF-8 ``data`` of a text as the view patterns see it: every run of white space
     within a line one plain space (tab, no-break and narrow no-break spaces included), line
     breaks kept; and the runs that changed length, as (view offset, original offset, original
     end). Most texts need only a byte translation: their white space within lines is already
-    single plain spaces."""
+    single plain spaces. ``no_wide_spaces``: the text is known to have no white space outside
+    ASCII (:func:`plain_spaces`; an ASCII text has none); else the runs are looked for."""
     view = data.translate(_TABS_TO_SPACES)
-    if (text_is_ascii or not _NON_ASCII_SPACE.search(view)) and b"  " not in view:
+    if no_wide_spaces and b"  " not in view:
         return view, []
     runs, parts, prev, shift = [], [], 0, 0
     for m in _SPACE_RUN.finditer(view):
@@ -351,9 +352,15 @@ def view_to_original(end: int, runs: list[tuple[int, int, int]], starts: list[in
     return end + (original_end - original_at - 1) + (original_at - view_at)
 
 
+def plain_spaces(text: str) -> bool:
+    """Whether ``text`` has no white space outside ASCII: one str search per such space,
+    several times faster than a regular expression over the bytes, and nothing for a text
+    whose characters all lie below them (most of those that are not ASCII)."""
+    return text.isascii() or not any(c in text for c in SPACE_NON_ASCII)
+
+
 _TABS_TO_SPACES = bytes.maketrans(b"\t\x0b\x0c\r", b"    ")
 _NON_ASCII_SPACE_BYTES = b"|".join(re.escape(c.encode("utf-8")) for c in SPACE_NON_ASCII)
-_NON_ASCII_SPACE = re.compile(_NON_ASCII_SPACE_BYTES)
 # A run to collapse: one holding a non-ASCII white space, or two plain spaces or more.
 _SPACE_RUN = re.compile(rb"(?: *(?:" + _NON_ASCII_SPACE_BYTES + rb"))+ *| {2,}")
 
@@ -411,7 +418,8 @@ class RuleScanner:
     def ends(self, text: str) -> dict[int, list[int]] | None:
         if self._state != "ready" and not self._prepare(len(text)):
             return None
-        if any(ch in text for ch in FOLDS_TO_ASCII):
+        ascii_text = text.isascii()
+        if not ascii_text and any(ch in text for ch in FOLDS_TO_ASCII):
             return None
         try:
             data = text.encode("utf-8")
@@ -423,7 +431,7 @@ class RuleScanner:
         if self._databases[1] is not None:
             self._database_scan(1, data, on_match)
         if self._databases[0] is not None:
-            view, runs = space_view(data, len(data) == len(text))
+            view, runs = space_view(data, plain_spaces(text))
             if not runs:
                 self._database_scan(0, view, on_match)
             else:
@@ -432,7 +440,7 @@ class RuleScanner:
                 starts = [r[0] for r in runs]
                 hits += [(rule, view_to_original(end, runs, starts)) for rule, end in from_view]
         out: dict[int, list[int]] = {}
-        if hits and len(data) != len(text):
+        if hits and not ascii_text:
             to_char = char_ends(data, {end for _, end in hits})
             hits = [(rule, to_char[end]) for rule, end in hits]
         for rule, end in hits:

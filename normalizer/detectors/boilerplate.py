@@ -36,6 +36,7 @@ from re import _parser as sre_parse
 import regex
 
 from ..context import make_finding
+from ..detect import group_gate
 from ..ruleset import REGEX_TIMEOUT_S
 from . import register
 
@@ -291,18 +292,15 @@ def _set_items(items) -> set[str] | None:
 
 
 # -- all the gates in one search ------------------------------------------------------------
-# A gate's search stops at every line break, and the detector runs once for each rule. So the
-# gates of the rules are joined into one pattern that tries, at each line start, the first
-# characters of them all (which turns away blank lines at once) and then each gate, saying
-# which hit there; a document is searched once and each gate's hits are kept in its cache.
-# The gates are joined once one of them is met again, on the second document: by then every
-# rule has run, and a run of one document does not pay for the compilation.
-_JOINED_MAX = 32  # gates beyond this many (rule sets that keep changing) search on their own
+# A gate's search stops at every line break, and there is one gate per rule. So the gates of the
+# rules are joined into one pattern that tries, at each line start, the first characters of them
+# all (which turns away blank lines at once) and then each gate, saying which hit there; a
+# document is searched once for all the rules (see ``_RulesWithOpenings``).
+_JOINED_MAX = 32  # gates beyond this many (huge rule sets) search on their own
 
 
 class JoinedGates(NamedTuple):
     lines: tuple[tuple[str, ...], ...]  # the ``lines`` setting of each gate's rule
-    slots: dict[tuple[str, ...], int]  # their index
     # group g<i> matches (empty) where gate i hits; a line start where none does is no match
     pattern: re.Pattern
 
@@ -316,14 +314,7 @@ def join_gates(gates_lines: tuple[tuple[str, ...], ...]) -> JoinedGates:
     for i, (first, opening) in enumerate(parts):
         marks += rf"(?:{first}{opening}(?P<g{i}>)|)"
         any_mark = f"(?(g{i})|{any_mark})"
-    return JoinedGates(gates_lines, {lines: i for i, lines in enumerate(gates_lines)},
-                       re.compile(_LINE_START + marks + any_mark, re.IGNORECASE))
-
-
-# Replaced, never changed (threads may read them while another adds a gate): the ``lines`` of
-# the gates met so far, and the gates joined.
-_seen: tuple[tuple[str, ...], ...] = ()
-_joined = join_gates(())
+    return JoinedGates(gates_lines, re.compile(_LINE_START + marks + any_mark, re.IGNORECASE))
 
 
 def _hits_by_gate(text: str, joined: JoinedGates) -> list[list[int]]:
@@ -337,26 +328,55 @@ def _hits_by_gate(text: str, joined: JoinedGates) -> list[list[int]]:
     return hits
 
 
+def _own_hits(text: str, lines: tuple[str, ...]) -> list[int] | None:
+    """Where the gate of ``lines`` hits ``text``, from its own search (None: it has no gate)."""
+    gate = opening_gate(lines)
+    return None if gate is None else [m.end() - 1 for m in gate.finditer("\n" + text)]
+
+
+def _rule_lines(rule) -> tuple[str, ...]:
+    return tuple(rule.settings.get("lines") or ())
+
+
+@group_gate("boilerplate")
+class _RulesWithOpenings:
+    """The detectors stage's gate for a run of boilerplate rules: the rules whose gate finds
+    a line opening their way, or that have no gate (the others find nothing), from one search
+    of the document for all of them. The hits are kept in the document's cache for
+    :func:`gate_hits`. The gates are joined on the second document: a run of one document does
+    not pay for the compilation."""
+
+    def __init__(self, pairs: list[tuple]):
+        self.pairs = pairs
+        lines_of = [_rule_lines(rule) for _, rule in pairs]
+        self.gated = tuple(lines for lines in dict.fromkeys(lines_of) if opening_gate(lines) is not None)
+        slot = {lines: i for i, lines in enumerate(self.gated)}
+        self.slots = [slot.get(lines) for lines in lines_of]  # None: no gate, the rule always runs
+        self.joined: JoinedGates | None = None
+        self.searched_once = False
+
+    def __call__(self, doc, ctx) -> list[tuple]:
+        hits = self._hits(doc.text)
+        if any(hits):
+            doc.cache["boilerplate-gates"] = dict(zip(self.gated, hits))
+        return [pair for pair, i in zip(self.pairs, self.slots) if i is None or hits[i]]
+
+    def _hits(self, text: str) -> list[list[int] | None]:
+        if self.joined is None and self.searched_once and len(self.gated) <= _JOINED_MAX:
+            self.joined = join_gates(self.gated)
+        self.searched_once = True
+        if self.joined is not None:
+            return _hits_by_gate(text, self.joined)
+        return [_own_hits(text, lines) for lines in self.gated]
+
+
 def gate_hits(doc, lines: tuple[str, ...]) -> list[int] | None:
-    """Where the gate of ``lines`` hits the document (None: it has no gate), from one search
-    for all the joined gates, or from its own until it is joined."""
-    global _seen, _joined
-    joined = _joined
-    slot = joined.slots.get(lines)
-    if slot is None:
-        gate = opening_gate(lines)
-        if gate is None:
-            return None
-        if lines not in _seen or len(_seen) > _JOINED_MAX:
-            if lines not in _seen:
-                _seen = _seen + (lines,)
-            return [m.end() - 1 for m in gate.finditer("\n" + doc.text)]
-        joined = _joined = join_gates(_seen)
-        slot = joined.slots[lines]
-    cached = doc.cache.get("boilerplate-gates")
-    if cached is None or cached[0] is not joined:  # not searched yet, or before a gate joined
-        cached = doc.cache["boilerplate-gates"] = (joined, _hits_by_gate(doc.text, joined))
-    return cached[1][slot]
+    """Where the gate of ``lines`` hits the document (None: it has no gate): as the detectors
+    stage's gate found it, else from its own search."""
+    found = doc.cache.get("boilerplate-gates")
+    if found is not None and lines in found:
+        return found[lines]
+    return _own_hits(doc.text, lines)
 
 
 def candidate_paragraphs(doc, lines: tuple[str, ...]) -> list[int]:
@@ -374,7 +394,7 @@ def candidate_paragraphs(doc, lines: tuple[str, ...]) -> list[int]:
 @register("boilerplate")
 def detect(doc, rule, ctx):
     s = rule.settings
-    lines = tuple(s.get("lines") or ())
+    lines = _rule_lines(rule)
     candidates = candidate_paragraphs(doc, lines)
     if not candidates:
         return  # a gate: no line opens the way a pattern requires

@@ -33,6 +33,7 @@ from itertools import product
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from ..context import make_finding
+from ..detect import group_gate
 from . import register
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -240,10 +241,32 @@ def _needles_found(doc) -> frozenset[bytes] | None:
 def gate_may_hit(doc, scan: Scan) -> bool:
     """False when the document's view proves ``scan.gate`` finds nothing in it (a text with a
     view has no no-break space: ``spaced_gate`` is not the gate used there)."""
+    return _may_hit(_cached_needles(doc), scan.needles)
+
+
+def _cached_needles(doc) -> frozenset[bytes] | None:
     found = doc.cache.get("dates-needles", _NOT_SEEN)
-    if found is _NOT_SEEN:
-        found = _needles_found(doc)
-    return found is None or not scan.needles or not scan.needles.isdisjoint(found)
+    return _needles_found(doc) if found is _NOT_SEEN else found
+
+
+def _may_hit(found: frozenset[bytes] | None, needles: frozenset[bytes]) -> bool:
+    """Whether a gate with these needles may hit a document whose view holds ``found`` (None:
+    the document has no view)."""
+    return found is None or not needles or not needles.isdisjoint(found)
+
+
+@group_gate("dates", "french-dates", "times", "numbers", "ordinals")
+def _rules_whose_needles_are_found(pairs: list[tuple]):
+    """The detectors stage's gate for a run of rules of these detectors: the rules whose scan
+    may hit the document, from its one needle pass (a rule whose scan cannot hit finds
+    nothing: each detector asks ``gate_may_hit`` or ``body_matches`` first)."""
+    needles = [SCAN_OF[rule.detector](rule).needles for _, rule in pairs]
+
+    def gate(doc, ctx) -> list[tuple]:
+        found = _cached_needles(doc)
+        return [pair for pair, n in zip(pairs, needles) if _may_hit(found, n)]
+
+    return gate
 
 
 def article_date(doc, paragraphs: int = 3) -> _dt.date | None:
@@ -534,7 +557,7 @@ def _time_context(doc, rule, m: re.Match) -> tuple[bool, bool, bool]:
 def detect_times(doc, rule, ctx) -> Iterable:
     s = rule.settings
     style = s.get("form", "french-h")
-    for m in body_matches(doc, _SPACED_COLON_SCAN if style == "spaced-colon" else _FRENCH_TIME_SCAN):
+    for m in body_matches(doc, _time_scan(rule)):
         if style == "french-h" and not m.group("m") and _MINUTES_AFTER.match(doc.text, m.end()):
             continue
         prep, zone, lasting = _time_context(doc, rule, m)
@@ -607,7 +630,7 @@ def _english_number(int_part: str, frac: str | None) -> str:
 @register("numbers")
 def detect_numbers(doc, rule, ctx) -> Iterable:
     check = rule.settings.get("check", "space-thousands")
-    for m in body_matches(doc, _NUMBER_SCANS[check]):
+    for m in body_matches(doc, _number_scan(rule)):
         # the number's own shape first: it turns most matches away without reading the sentence
         if check == "dot-thousands" and not _surely_dot_thousands(m):
             continue  # "3.500" may be an English decimal; "3.000", "1.234.567", "1.234,5" are not
@@ -644,6 +667,25 @@ _ROMAN_SCAN = Scan(
                       for suffix in (b"e", b"er", b"eme") for end in _WORD_ENDS))
 _SCANS = (_NUMERIC_DATE_SCAN, _FRENCH_MONTH_SCAN, _FRENCH_TIME_SCAN, _SPACED_COLON_SCAN,
           *_NUMBER_SCANS.values(), _ARABIC_SCAN, _ROMAN_SCAN)
+
+
+def _time_scan(rule) -> Scan:
+    return _SPACED_COLON_SCAN if rule.settings.get("form", "french-h") == "spaced-colon" else _FRENCH_TIME_SCAN
+
+
+def _number_scan(rule) -> Scan:
+    return _NUMBER_SCANS[rule.settings.get("check", "space-thousands")]
+
+
+def _ordinal_scan(rule) -> Scan:
+    return _ROMAN_SCAN if rule.settings.get("form") == "roman" else _ARABIC_SCAN
+
+
+# The scan a rule of each detector runs.
+SCAN_OF: dict[str, Callable[[Any], Scan]] = {
+    "dates": lambda rule: _NUMERIC_DATE_SCAN, "french-dates": lambda rule: _FRENCH_MONTH_SCAN,
+    "times": _time_scan, "numbers": _number_scan, "ordinals": _ordinal_scan}
+
 _SPELLED = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
             "Ninth", "Tenth")
 
@@ -666,7 +708,7 @@ def roman_value(s: str) -> int | None:
 @register("ordinals")
 def detect_ordinals(doc, rule, ctx) -> Iterable:
     roman = rule.settings.get("form") == "roman"
-    scan = _ROMAN_SCAN if roman else _ARABIC_SCAN
+    scan = _ordinal_scan(rule)
     if not gate_may_hit(doc, scan):
         return  # most documents: the settings are not even read
     nouns = setting_set(rule, "nouns")

@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..context import make_finding
+from ..detect import group_gate
 from ..language import EN_FUNCTION_WORDS
 from . import register
 from .dates import MONTHS
@@ -336,6 +337,13 @@ def _compare_names(doc, ref, rule, ctx):
 
 
 _COMPARE = {"quantities": _compare_quantities, "dates": _compare_dates, "names": _compare_names}
+
+
+@group_gate("reference")
+def _with_a_reference(pairs: list[tuple]):
+    """The detectors stage's gate for a run of reference rules: all of them when the run has a
+    reference to compare with, none otherwise (:func:`detect` finds nothing without one)."""
+    return lambda doc, ctx: pairs if getattr(ctx, "reference", None) is not None else ()
 
 
 @register("reference")
