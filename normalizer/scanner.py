@@ -10,7 +10,8 @@ compiled into a database does the same work at a fraction of the cost, and more 
 Each rule's pattern is rewritten by :func:`relax` into a pattern for Hyperscan that matches
 *at least* wherever the original matches in a sentence or paragraph of the document (a
 superset, never a subset): assertions that need the span's edges (``^``, ``\\b``, negative
-lookarounds) are dropped, a leading lookbehind or trailing lookahead is consumed as text,
+lookarounds) are dropped, a leading lookbehind or trailing lookahead is consumed as text (a
+leading negative lookbehind of one character as any other character, or the data's start),
 back-references match anything, character classes are widened to whole byte runs for
 non-ASCII characters. The original regex then runs, as before, on each span where the relaxed
 one ended, so findings are exactly those of the anchor path (``tests/test_scanner.py`` runs both).
@@ -141,11 +142,14 @@ class _Relaxer:
     def __init__(self, view: bool = False):
         self.view = view
 
-    def edge(self, items: list, icase: bool, start: bool, end: bool) -> str:
+    def edge(self, items: list, icase: bool, start: bool, end: bool, prefixed: bool = False) -> str:
         """A sequence at the start and/or end of the pattern. The positive lookbehind right
         before its first consuming item and the positive lookahead right after its last hold
         text of the searched span next to the match: they are consumed (the match grows and
-        stays inside the span). Every other assertion is dropped."""
+        stays inside the span). A negative lookbehind of one character there (a word's start,
+        ``(?<![\\w'’-])``) becomes the data's start or a byte that may be another character
+        (see :meth:`not_after`), unless an enclosing sequence already consumed the character
+        before the match (``prefixed``). Every other assertion is dropped."""
         consuming = [k for k, (op, _av) in enumerate(items) if op not in _ZERO_WIDTH]
         if not consuming:
             return ""
@@ -155,15 +159,20 @@ class _Relaxer:
             behind = [av for op, av in items[:first] if op is _c.ASSERT and av[0] == -1]
             if behind:
                 out.append("(?:" + self.edge(list(behind[-1][1]), icase, True, False) + ")")
+                prefixed = True
+            elif not prefixed:
+                out.append(self.not_after(items[:first], icase))
+                prefixed = bool(out[-1])
         for k in range(first, last + 1):
             op, av = items[k]
             at_start, at_end = start and k == first, end and k == last
             if (at_start or at_end) and op is _c.SUBPATTERN:
                 _group, add, delete, body = av
                 inner = True if add & re.IGNORECASE else (False if delete & re.IGNORECASE else icase)
-                out.append(self._open(icase, inner) + self.edge(list(body), inner, at_start, at_end) + ")")
+                out.append(self._open(icase, inner) + self.edge(list(body), inner, at_start, at_end, prefixed) + ")")
             elif (at_start or at_end) and op is _c.BRANCH:
-                out.append("(?:" + "|".join(self.edge(list(a), icase, at_start, at_end) for a in av[1]) + ")")
+                out.append("(?:" + "|".join(self.edge(list(a), icase, at_start, at_end, prefixed) for a in av[1])
+                           + ")")
             else:
                 out.append(self.node(op, av, icase))
         if end:
@@ -171,6 +180,21 @@ class _Relaxer:
             if ahead:
                 out.append("(?:" + self.edge(list(ahead[0][1]), icase, False, True) + ")")
         return "".join(out)
+
+    def not_after(self, assertions: list, icase: bool) -> str:
+        """What a match's first character must follow, as text consumed before it, from the
+        negative lookbehinds of one character among ``assertions``: the start of the data or a
+        byte that is no ASCII character they forbid (a byte >= 0x80 may end any other
+        character). "" when there are none, or when one forbids ASCII white space: a span
+        begins at the start of a line or after white space (document.py), so a match at a
+        span's start follows white space in the text, which its lookbehind did not see."""
+        forbidden: set[int] = set()
+        for op, av in assertions:
+            if op is _c.ASSERT_NOT and av[0] == -1 and len(av[1]) == 1 and av[1][0][0] in _ONE_CHARACTER:
+                forbidden |= self.members(*av[1][0], icase)[0]
+        if not forbidden or forbidden & _ASCII_SPACES:
+            return ""
+        return "(?:^|" + _ascii_class(set(range(0x100)) - forbidden) + ")"
 
     @staticmethod
     def _open(outer: bool, inner: bool) -> str:
