@@ -267,7 +267,8 @@ class Token(NamedTuple):
     @property
     def bare(self) -> str:
         """Lower case without a possessive ending ("Biden’s" -> "biden")."""
-        return self.text[:-2].lower() if self.possessive else self.lower
+        text = self.text  # (possessive written out: asked of every capitalised word)
+        return text[:-2].lower() if text.endswith(_POSSESSIVE_ENDINGS) else self.lower
 
 
 _new_tuple = tuple.__new__  # skips NamedTuple's Python-level __new__
@@ -326,7 +327,6 @@ class _EveryName(dict):
         return None
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _STD_AGREES: dict[str, bool] = {}  # non-ASCII character -> re and regex agree whether it is in a word
 
 
@@ -338,13 +338,25 @@ def _word_pattern(text: str) -> _WordPattern:
     if "&" in text and _HAS_CHAR_REFERENCE.search(text):
         return _WORD_WITH_REFERENCES
     if not text.isascii():
-        for c in set(_NON_ASCII.findall(text)):
+        for c in _non_ascii_characters(text):
             agrees = _STD_AGREES.get(c)
             if agrees is None:
                 agrees = _STD_AGREES[c] = bool(_WORD_STD.match(c)) == bool(_WORD.match(c))
             if not agrees:
                 return _WORD
     return _WORD_STD
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _non_ascii_characters(text: str) -> set[str]:
+    """The characters of ``text`` beyond ASCII: its UTF-8 bytes less the ASCII ones are theirs
+    (every byte of a longer character is 0x80 or more), and bytes.translate drops them at C
+    speed, where a search for the others tries each position. (A lone surrogate, which UTF-8
+    cannot hold, is encoded as if it could.)"""
+    utf8 = text.encode("utf-8", "surrogatepass")
+    return set(utf8.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
 
 
 def _tokens(word: _WordPattern, text: str, start: int, end: int) -> list[Token]:
@@ -1138,11 +1150,19 @@ class Scanner:
         return reading
 
 
-# In lower-cased text, every he/him/his/her/himself/herself not glued to a letter or digit
-# before or after, and every "she" (found at its "h"); a few more ("he-man", "shim"), so each
-# match is checked against the word there. Starting on a literal letter, the search runs at C
-# speed; a leading look-behind or alternation would make it try every position.
-_PRONOUN_AT_H = re.compile(r"h(?:(?<![a-z0-9]h)|(?<=sh)(?<![a-z0-9]sh))(?:e|i[ms]|er)(?:self)?(?![a-z0-9])")
+def _pronoun_at(h: str) -> re.Pattern[str]:
+    """Every he/him/his/her/himself/herself whose "h" is ``h``, in any case, not glued to a
+    letter or digit before or after, and every "she" (found at its "h"); a few more ("he-man",
+    "shim"), so each match is checked against the word there. A letter or digit is a character
+    whose lower case is an ASCII one (the Kelvin sign is a "k"). Starting on a literal letter,
+    the search runs at C speed; a leading look-behind, alternation or character class would make
+    it try every position (and lower-casing the text first costs as much as a search)."""
+    glued = "[a-zA-Z0-9\u212a]"
+    return re.compile(rf"{h}(?:(?<!{glued}{h})|(?<=[sS]{h})(?<!{glued}[sS]{h}))"
+                      rf"(?:[eE]|[iI][mMsS]|[eE][rR])(?:[sS][eE][lL][fF])?(?!{glued})")
+
+
+_PRONOUNS_AT_H = (_pronoun_at("h"), _pronoun_at("H"))
 
 
 def _starts_word(word: _WordPattern, text: str, pos: int) -> bool:
@@ -1156,30 +1176,29 @@ def _starts_word(word: _WordPattern, text: str, pos: int) -> bool:
 
 
 def _plain_edge(text: str, i: int) -> bool:
-    """True when text[i], next to a match of _PRONOUN_AT_H (which has no ASCII letter or digit
+    """True when text[i], next to a match of _pronoun_at (which has no ASCII letter or digit
     there), is an ASCII character no word holds, or is beyond the text: the word ends there."""
     return not 0 <= i < len(text) or (text[i] < "\x80" and text[i] not in "'-")
 
 
 def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int, int, str]]:
     """(start, end, pronoun) of the words from offset ``start`` on that the scan takes for
-    pronouns ("He’s" is "he"). The search runs on the lower-cased text, much faster than
-    IGNORECASE; when lower-casing changed the length ("İ"), offsets would not carry over: the
-    text is split into words instead."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
+    pronouns ("He’s" is "he"), found by one search for each case of their "h" (see _pronoun_at).
+    A text with an "İ", the one character whose lower case is longer, is split into words
+    instead, as when the search ran on a lower-cased copy whose offsets would not carry over."""
+    if "\u0130" in text:
         return [(t.start, t.end, _PRONOUN_FORMS[t.lower])
                 for t in _tokens(word, text, start, len(text)) if t.lower in _PRONOUN_FORMS]
     found = []
-    for m in _PRONOUN_AT_H.finditer(lowered, start):
+    for m in itertools.chain(*(at_h.finditer(text, start) for at_h in _PRONOUNS_AT_H)):
         pos, end = m.span()
-        if pos and lowered[pos - 1] == "s":  # the "h" of "she"
+        if pos and text[pos - 1] in "sS":  # the "h" of "she"
             pos -= 1
         if pos < start:
             continue
         if _plain_edge(text, pos - 1) and _plain_edge(text, end):
             # the match is the whole word: no letter, digit or joiner next to it
-            form = lowered[pos:end]
+            form = text[pos:end].lower()
         elif _starts_word(word, text, pos):
             w = word.match(text, pos)
             form, end = w.group().lower(), w.end()
@@ -1188,6 +1207,7 @@ def _pronoun_words(word: _WordPattern, text: str, start: int) -> list[tuple[int,
         pronoun = _PRONOUN_FORMS.get(form)  # not "shim", "sher"
         if pronoun is not None:
             found.append((pos, end, pronoun))
+    found.sort()  # the two searches' words in the order of the text
     return found
 
 
