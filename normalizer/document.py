@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Iterator
 
 from .findings import Finding
@@ -29,11 +30,19 @@ _ABBREVIATIONS = {
 }
 
 
+# What follows a sentence end: optional closing quotes/brackets, then space (group 1, within the
+# line: no sentence crosses a paragraph) and a capital or a digit.
+_BEFORE_NEXT_SENTENCE = r"[\"”’')\]]*(?=([^\S\n]+)[\"“‘'(\[]?[A-Z0-9À-Ý])"
+
+
 def _maybe_abbreviation() -> re.Pattern:
-    """A lone period after a word of one character, after initials ("U.S"), or after a word that
-    case-insensitively is an abbreviation: all periods ``_is_abbreviation`` accepts, and a few
-    more (case folding is wider than ``str.lower``). A period first, a literal character, makes
-    the search fast; a look-behind must have one width, so there is one for each length of
+    """A lone period that may end a sentence, after a word of one character, after initials
+    ("U.S"), or after a word that case-insensitively is an abbreviation: all such periods
+    ``_is_abbreviation`` accepts, and a few more (case folding is wider than ``str.lower``). A
+    period first, a literal character, makes the search fast; what follows it is checked next
+    (most periods that do not end a sentence are in numbers), then whether the seven characters
+    before it are all word characters (no abbreviation is that long: most sentence ends go no
+    further); a look-behind must have one width, so there is one for each length of
     abbreviation."""
     lengths: dict[int, list[str]] = {}
     for word in sorted(_ABBREVIATIONS):
@@ -41,23 +50,27 @@ def _maybe_abbreviation() -> re.Pattern:
     behind = [r"(?<![\w.])\w", r"\.[A-Z]"]  # a word of one character; initials
     behind += [r"(?<![\w.])(?i:%s)" % "|".join(words)
                for n, words in sorted(lengths.items()) if n > 1]
-    return re.compile(r"\.(?:%s)(?![.!?…])" % "|".join(rf"(?<={b}\.)" for b in behind))
+    longest = max(map(len, _ABBREVIATIONS))
+    return re.compile(r"\.(?=%s)(?<!\w{%d}\.)(?:%s)"
+                      % (_BEFORE_NEXT_SENTENCE, longest + 1, "|".join(rf"(?<={b}\.)" for b in behind)))
 
 
 _MAYBE_ABBREVIATION = _maybe_abbreviation()
 
 
-# A paragraph: a line trimmed of surrounding whitespace, when anything is left.
+# A paragraph: a line trimmed of surrounding whitespace, when anything is left (news text has
+# one paragraph per line, and no sentence ever crosses a line break).
 _PARAGRAPH = re.compile(r"\S(?:[^\n]*\S)?")
-# Candidate sentence ends: a run of terminal punctuation, optional closing quotes/brackets, then
-# space (group 1, within the line: no sentence crosses a paragraph) and a capital or a digit.
+# Candidate sentence ends: a run of terminal punctuation and what follows a sentence end.
 # Searched for in a copy of the text in which every terminal mark is a period (``_as_periods``).
-_SENT_END = re.compile(r"\.\.*[\"”’')\]]*(?=([^\S\n]+)[\"“‘'(\[]?[A-Z0-9À-Ý])")
+_SENT_END = re.compile(r"\.\.*" + _BEFORE_NEXT_SENTENCE)
 _TERMINAL_MARKS = "!?…"
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
 # Quotations, the marks included, within one line. Straight double quotes alternate; an unclosed
-# quote runs to the end of the paragraph (news style for quotes that continue in the next one).
-_UNTIL_PARAGRAPH_END = r"[^\n]*?(?=[^\S\n]*(?:\n|\Z))"
+# quote runs to the end of the paragraph (news style for quotes that continue in the next one):
+# to its last non-space character, found by running to the line's end and stepping back (a lazy
+# repeat would try the paragraph's end after every character).
+_UNTIL_PARAGRAPH_END = r"(?:[^\n]*\S)?"
 _STRAIGHT_QUOTE = re.compile(r'"(?:[^"\n]*"|%s)' % _UNTIL_PARAGRAPH_END)
 # A curly opening mark pairs with the next closing one. Machine-translated text often renders
 # French guillemets as two closing marks (” words ”): a closing mark with nothing open, at the
@@ -69,7 +82,7 @@ _CURLY_QUOTE = re.compile(
 _CURLY_MARKS = "“«„”»"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
@@ -79,6 +92,24 @@ class Span:
 
     def contains(self, pos: int) -> bool:
         return self.start <= pos < self.end
+
+
+class _NewSpan:
+    """Makes a Span at the cost of a plain object. A frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``: two calls that made a Span cost ~2.5 times a plain
+    object, a third of ``Document.from_text`` (67,000 spans on BBC). This class has the same
+    slots, set by plain stores, and then becomes a Span."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int):
+        self.start = start
+        self.end = end
+        self.__class__ = Span  # type: ignore[assignment]
+
+
+def _spans(starts, ends) -> list[Span]:
+    return list(map(_NewSpan, starts, ends))
 
 
 @dataclass
@@ -109,10 +140,12 @@ class Document:
             d = ISO_DATE.search(m.group(0))
             if d:
                 doc.date = (int(d.group(1)), int(d.group(2)), int(d.group(3)))
-        doc.paragraphs = _paragraphs(text)
-        doc.sentences, doc._sentence_starts = _sentences(text, doc.paragraphs)
-        doc.quotes = _quotes(text)
-        doc._quote_starts = [q.start for q in doc.quotes]
+        paragraph_starts, paragraph_ends = _starts_and_ends(_PARAGRAPH.finditer(text))
+        doc.paragraphs = _spans(paragraph_starts, paragraph_ends)
+        doc._sentence_starts, sentence_ends = _sentences(text, paragraph_starts, paragraph_ends)
+        doc.sentences = _spans(doc._sentence_starts, sentence_ends)
+        doc._quote_starts, quote_ends = _quotes(text)
+        doc.quotes = _spans(doc._quote_starts, quote_ends)
         return doc
 
     # -- lookups used by every detector -------------------------------------------------
@@ -146,29 +179,28 @@ class Document:
             yield i, s, self.text[s.start : s.end]
 
 
-def _paragraphs(text: str) -> list[Span]:
-    """Each non-blank line is a paragraph: news text has one paragraph per line, and no
-    sentence ever crosses a line break."""
-    return [Span(*m.span()) for m in _PARAGRAPH.finditer(text)]
+def _starts_and_ends(matches) -> tuple[list[int], list[int]]:
+    """Where the matches start and where they end, read at C speed."""
+    found = list(matches)
+    return list(map(re.Match.start, found)), list(map(re.Match.end, found))
 
 
-def _sentences(text: str, paragraphs: list[Span]) -> tuple[list[Span], list[int]]:
-    """The sentences of all paragraphs, and their starts.
+def _sentences(text: str, paragraph_starts: list[int], paragraph_ends: list[int]) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the sentences of all paragraphs.
 
     A paragraph starts a sentence and ends one; so does each sentence end found in it, except a
     lone period after an abbreviation or initials ("Mr. Smith", "J. Smith", "U.S. President").
     One search over the whole text finds the ends, and the sentences are the sorted starts
     paired with the sorted ends."""
-    starts = [p.start for p in paragraphs]
-    ends = [p.end for p in paragraphs]
+    found = list(_SENT_END.finditer(_as_periods(text)))
     abbreviated = _abbreviation_periods(text)
-    for m in _SENT_END.finditer(_as_periods(text)):
-        if m.start() not in abbreviated:
-            ends.append(m.end())
-            starts.append(m.end(1))
+    if abbreviated:
+        found = [m for m in found if m.start() not in abbreviated]
+    starts = paragraph_starts + list(map(re.Match.end, found, repeat(1)))
+    ends = paragraph_ends + list(map(re.Match.end, found))
     starts.sort()
     ends.sort()
-    return list(map(Span, starts, ends)), starts
+    return starts, ends
 
 
 def _as_periods(text: str) -> str:
@@ -181,8 +213,8 @@ def _as_periods(text: str) -> str:
 
 
 def _abbreviation_periods(text: str) -> set[int]:
-    """Where a lone period follows an abbreviation or initials. ``_MAYBE_ABBREVIATION`` finds
-    the few periods that may; the word before each decides."""
+    """Where a lone period that may end a sentence follows an abbreviation or initials.
+    ``_MAYBE_ABBREVIATION`` finds the few periods that may; the word before each decides."""
     return {m.start() for m in _MAYBE_ABBREVIATION.finditer(text)
             if _is_abbreviation(_word_before(text, m.start()))}
 
@@ -202,11 +234,13 @@ def _is_abbreviation(word: str) -> bool:
             or _INITIALS.fullmatch(word) is not None)
 
 
-def _quotes(text: str) -> list[Span]:
-    """Quotation spans (including the marks), in order of their starts. Straight and curly marks
-    pair independently of each other; the search for curly ones runs only where there are any."""
-    spans = [m.span() for m in _STRAIGHT_QUOTE.finditer(text)]
-    if any(map(text.__contains__, _CURLY_MARKS)):
+def _quotes(text: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the quotations (including the marks), in order of their starts.
+    Straight and curly marks pair independently of each other; each search runs only where
+    there are such marks, from the first."""
+    first = text.find('"')
+    spans = [m.span() for m in _STRAIGHT_QUOTE.finditer(text, first)] if first >= 0 else []
+    if not text.isascii() and any(map(text.__contains__, _CURLY_MARKS)):  # isascii: a flag
         spans += [m.span() for m in _CURLY_QUOTE.finditer(text)]
         spans.sort()
-    return [Span(*s) for s in spans]
+    return [a for a, _ in spans], [b for _, b in spans]
