@@ -122,7 +122,7 @@ def _ascii_counts(text: str, limit: int) -> tuple[int, int, int] | None:
     if letters is None:
         return None
     runs = letters.translate(_RUNS)
-    n = runs.count(b" a") + runs.startswith(b"a")
+    n = runs.count(b" a") + runs.startswith(b"a")  # each word starts a run of "a"
     if n > limit:
         letters, n = letters[: _words_up_to(limit).match(runs).end()], limit
     return (*_function_word_counts(letters), n)
@@ -148,7 +148,8 @@ def _ascii_letters(text: str) -> bytes | None:
 
 
 def _function_word_counts(letters: bytes) -> tuple[int, int]:
-    """The English and the French function words among the words of ``letters``."""
+    """The English and the French function words among the words of ``letters`` (no word is
+    in both lists)."""
     found = _function_words().find_matches_as_strings(" " + letters.decode("ascii") + " ", overlapping=True)
     english = sum(map(_EN_NEEDLES.__contains__, found))
     return english, len(found) - english

@@ -5,7 +5,7 @@ text to the tokenizer) and whatever lies at the cut."""
 
 import random
 
-from normalizer.language import _CHARS_PER_WORD, _ascii_counts, _counts
+from normalizer.language import EN_FUNCTION_WORDS, FR_FUNCTION_WORDS, _CHARS_PER_WORD, _ascii_counts, _counts
 
 WORDS = ["the", "The", "of", "and", "it's", "players'", "'the'", "le", "des", "et", "news", "x",
          "rock", "a", "de", "were", "2004", "£5", "“the”", "—", "don't"]
@@ -46,3 +46,8 @@ def test_the_cut_falls_in_every_place():
 def test_news_after_a_foreign_name_takes_the_fast_way():
     text = "The minister said the talks were over. " * 100 + "Ça va, İstanbul."
     assert _ascii_counts(text, 400) == _counts(text, 400)
+
+
+def test_no_function_word_in_both_languages():
+    """One automaton finds both lists' words, and a match not English is counted French."""
+    assert not EN_FUNCTION_WORDS & FR_FUNCTION_WORDS
