@@ -118,6 +118,12 @@ class Rule:
     # Document-level consistency: fire only where the artifact is the document's habit, not a
     # slip (French spacing is systematic in MT output; a lone " ?" in native text is a typo).
     consistency: "Consistency | None" = None
+    # The rewrite stage's meaning check compares the sentence before and after a rewrite with
+    # the model. False for a rule whose matched words the model cannot read as the writer
+    # meant them ("deconfinement" is no English word; "in reanimation" reads as bringing back
+    # to life): there the check measures the artifact, not the rewrite, and the rule's fire
+    # examples with their fixes stand in for it.
+    meaning_check: bool = True
     detector: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     examples_fire: list[Example] = field(default_factory=list)
@@ -155,7 +161,7 @@ _SCALARS = {
 _LISTS_OF_STR = ("match", "suggest", "anchors", "unless", "unless_sentence", "requires",
                  "source_languages")
 _ALLOWED = set(_SCALARS) | set(_LISTS_OF_STR) | {"confidence", "context", "settings", "examples",
-                                                 "consistency"}
+                                                 "consistency", "meaning_check"}
 _FILE_KEYS = {"rules", "defaults", "source_languages", "category", "family", "description"}
 
 # Nested unbounded quantifiers such as (a+)+ or (\w*)* backtrack catastrophically.
@@ -254,6 +260,10 @@ def parse_rule(raw: Any, path: str, defaults: dict[str, Any]) -> Rule:
     for fname in _LISTS_OF_STR:
         if fname in data and data[fname] is not None:
             setattr(rule, fname, _as_list(path, rule_id, fname, data[fname]))
+    if "meaning_check" in data:
+        if not isinstance(data["meaning_check"], bool):
+            raise RuleError(path, "expected true or false", rule_id, "meaning_check")
+        rule.meaning_check = data["meaning_check"]
     if "settings" in data:
         if not isinstance(data["settings"], dict):
             raise RuleError(path, "expected a mapping", rule_id, "settings")
