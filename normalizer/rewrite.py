@@ -211,7 +211,10 @@ def rule_literals(texts: tuple[str, ...], pattern: str | None = None) -> frozens
         r"[^\W\d_][\w'’-]*", re.sub(r"<[^>]*>|\$\d|\.\.\.|:n\}", " ", t))]
     if pattern:
         pattern = re.sub(r"\[([A-Za-z])[A-Za-z]*\]", r"\1", pattern)  # [Bb]oard -> Board
-        words += re.findall(r"[A-Za-z]{3,}", re.sub(r"\\[A-Za-z]|\(\?P?<\w*>?", " ", pattern))
+        pattern = re.sub(r"\\[A-Za-z]|\(\?P?<\w*>?|\[[^\]]*\]", " ", pattern)  # escapes, groups, classes
+        words += re.findall(r"[A-Za-z]{3,}", pattern)
+        # short capitalised literals too: the "M" of "50 M$" (millions), the "G" of "2 G$"
+        words += re.findall(r"(?<![A-Za-z])[A-Z][a-z]{0,2}(?![A-Za-z])", pattern)
     return frozenset(w.lower().replace("’", "'") for w in words)
 
 
@@ -336,6 +339,13 @@ class _Choice:
     after: str
 
 
+def _checks_meaning(f: Finding, rules: Mapping[str, Rule] | None) -> bool:
+    """Whether the meaning check judges ``f``'s rewrites (a rule may turn it off:
+    Rule.meaning_check)."""
+    r = rules.get(f.rule) if rules else None
+    return r is None or r.meaning_check
+
+
 def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext | None = None,
            rules: Mapping[str, Rule] | None = None) -> list[_Choice]:
     """One rewrite per finding fixable at ``level``, or none (the finding is then demoted).
@@ -359,7 +369,7 @@ def choose(doc: Document, findings: list[Finding], level: str, ctx: RunContext |
     semantic = []
     pairs = []
     for f, afters in viable:
-        if f.category in SEMANTIC_CATEGORIES:
+        if f.category in SEMANTIC_CATEGORIES and _checks_meaning(f, rules):
             mine = meaning_pairs(doc, f, afters)
             if not all(drops_a_repeat(before, after) for before, after in mine):
                 semantic.append((f, afters))

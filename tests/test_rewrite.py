@@ -358,6 +358,35 @@ def test_meaning_check_spares_mechanical_fixes_and_can_be_off():
     assert fix_with(text, [drift], ctx=fake_ctx(0.9, meaning_check=False))[0] == "Officials left."
 
 
+def test_a_rule_may_turn_the_meaning_check_off():
+    """Rule.meaning_check: false, for words the model reads in their English sense
+    ("deconfinement", "in reanimation"): the rewrite is applied however far the model says the
+    sentence drifted, and the model is not asked."""
+    from types import SimpleNamespace
+
+    text = "The group confessed to the attack."
+    drift = finding(text, "The group confessed to the attack.", "Officials left.", rule="r.off")
+    doc = Document.from_text(text)
+    doc.findings = [drift]
+    ctx = fake_ctx(0.9)
+    rules = {"r.off": SimpleNamespace(meaning_check=False, match=[], pattern=None, suggest=[])}
+    edits = rewrite.select(doc, "standard", ctx, rules=rules)
+    assert apply_stage.apply(text, edits)[0] == "Officials left."
+    assert ctx._encoder.calls == 0 and "demoted" not in drift.data
+    rules["r.off"].meaning_check = True
+    doc.findings = [drift]
+    assert rewrite.select(doc, "standard", ctx, rules=rules) == []
+    assert drift.data["demoted"].startswith("meaning drift")
+
+
+def test_short_capitals_of_a_pattern_are_literals():
+    """The "M" of "50 M$" is a word the rule spells out, not a name the rewrite would lose."""
+    literals = rewrite.rule_literals((), r"(?<![\d.,])(?P<n>\d{1,4})[ ]?M(?P<sym>\$|€)(?!\w)")
+    assert "m" in literals
+    assert "p" not in literals and "n" not in literals  # group syntax is not a word
+    assert rewrite.rule_literals((), r"[Tt]he (?:Dr\.?|Professor) \p{Lu}") >= {"the", "dr", "professor"}
+
+
 def test_dropping_a_word_said_twice_is_not_sent_to_the_model():
     text = "The the group said that it will will cease."
     twice = finding(text, "will will", "will", category="duplication")
