@@ -1,7 +1,8 @@
 """`mtnorm rules test`: every rule's own examples, LanguageTool-style.
 
 A ``fire`` example must produce a finding of that rule (and, when it gives ``fix``, applying the
-rule's best suggestion must give exactly that text); a ``no_fire`` example must produce none.
+rule's best suggestion, with the article and capital the rewrite stage would adjust, must give
+exactly that text); a ``no_fire`` example must produce none.
 An example may carry a ``reference`` text (another report of the story), checked against it.
 In a phrase rule of several phrases, each phrase must be the one that matches in some ``fire``
 example: one suggestion serves them all, and a phrase no example reaches may be dead (an
@@ -34,8 +35,8 @@ def check_rule_examples(normalizer: Normalizer, rule) -> list[str]:
             end = -1
             for f in sorted(hits, key=lambda f: f.start):
                 if f.suggestions and f.start >= end:
-                    edits.append(_with_article_before(ex.text, Edit(f.rule, f.category, f.start, f.end, f.text,
-                                                                   f.suggestions[0]), end))
+                    edit = Edit(f.rule, f.category, f.start, f.end, f.text, f.suggestions[0])
+                    edits.append(_capitalised_after(ex.text, _with_article_before(ex.text, edit, end)))
                     end = f.end
             got = apply(ex.text, edits)[0]
             if got != ex.fix:
@@ -61,6 +62,19 @@ def _with_article_before(text: str, edit: Edit, floor: int) -> Edit:
         return edit
     return Edit(edit.rule, edit.category, m.start(), edit.end, text[m.start() : edit.end],
                 _with_case(want, m.group(1)) + m.group(2) + edit.after)
+
+
+def _capitalised_after(text: str, edit: Edit) -> Edit:
+    """The edit, widened to the letter after it when it deletes the opening words of a
+    sentence ("Recall that the carrier..." -> "The carrier..."), as the rewrite stage's tidy-up
+    capitalises it."""
+    if edit.after or edit.end >= len(text) or not text[edit.end].islower():
+        return edit
+    before = text[: edit.start].rstrip(" ")
+    if before and not before.endswith((".", "!", "?", "\n")):
+        return edit
+    return Edit(edit.rule, edit.category, edit.start, edit.end + 1, text[edit.start : edit.end + 1],
+                text[edit.end].upper())
 
 
 def _unexercised_phrases(rule) -> list[str]:
