@@ -138,6 +138,10 @@ def main() -> None:
     args = ap.parse_args()
     header("Goal 3: throughput of the default pipeline (one process, one core)")
     print(f"  {load_note()}")
+    from normalizer.detectors import duplication
+
+    print("  duplication's per-word gates: " + ("the C module (normalizer._wordscan)" if duplication._WORDSCAN
+                                               else "pure Python (no C module, or MTNORM_PURE_PYTHON=1)"))
     if not need(BBC, "throughput on native English news"):
         return
     timer = instrument()
