@@ -280,7 +280,11 @@ def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str |
             same = (lemma, cp.slot_pos[name], got)
             break
     out: list[str] = []
+    # a name the rule writes out ("Israel" for "the Hebrew state") keeps its capital mid-sentence
+    proper = False
     for tok in _SUGGEST_TOKEN.findall(template):
+        if not "".join(out).strip():
+            proper = tok[:1].isupper()
         if tok.startswith("{"):
             lemma, _, pos = tok[1:-1].partition(":")
             pos = pos or "v"
@@ -297,7 +301,7 @@ def render_suggestion(template: str, cp: CompiledPhrase, groups: dict[str, str |
         else:
             out.append(tok)
     text = re.sub(r"\s{2,}", " ", "".join(out)).strip()
-    return match_case(agree_articles(text), matched_text)
+    return match_case(agree_articles(text), matched_text, proper)
 
 
 _ARTICLE = re.compile(r"\b([Aa]n?)(\s+)([\w'’-]+)")
@@ -330,13 +334,14 @@ def agree_articles(text: str) -> str:
     return _ARTICLE.sub(fix, text)
 
 
-def match_case(replacement: str, original: str) -> str:
-    """Give the replacement the capitalisation of the text it replaces."""
+def match_case(replacement: str, original: str, proper: bool = False) -> str:
+    """Give the replacement the capitalisation of the text it replaces (``proper``: it opens
+    with a name, whose capital stays)."""
     if not replacement or not original:
         return replacement
     if original[0].isupper() and replacement[0].islower():
         return replacement[0].upper() + replacement[1:]
-    if original[0].islower() and replacement[0].isupper() and not _looks_proper(replacement):
+    if original[0].islower() and replacement[0].isupper() and not proper and not _looks_proper(replacement):
         return replacement[0].lower() + replacement[1:]
     return replacement
 

@@ -27,3 +27,16 @@ def test_phrase_suggestion_keeps_inflection_and_gap():
     assert m.group(0) == "confessed on Thursday to"
     assert render_suggestion("{claim} responsibility ... for", cp, m.groupdict(), m.group(0)) == \
         "claimed responsibility on Thursday for"
+
+
+def test_a_name_the_suggestion_writes_keeps_its_capital():
+    """ "the Hebrew state" -> "Israel", "the Hexagon" -> "France" mid-sentence: the capital the
+    rule's author wrote stays; a lower-case match still lowers an ordinary word."""
+    cp = compile_phrase("[in|across] the Hexagon")
+    for text, want in (("fell in the Hexagon", "in France"), ("rose, the Hexagon said", "France")):
+        m = regex.search(cp.regex, text, regex.I)
+        assert render_suggestion("$1 France", cp, m.groupdict(), m.group(0)) == want
+    cp = compile_phrase("the new board")
+    m = regex.search(cp.regex, "said the new board would", regex.I)
+    assert render_suggestion("The new government", cp, m.groupdict(), m.group(0)) == "The new government"
+    assert render_suggestion("new government", cp, m.groupdict(), m.group(0)) == "new government"
